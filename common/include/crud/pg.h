@@ -1,0 +1,97 @@
+// RAII access to PostgreSQL over libpq for one worker process: a lazily
+// opened connection with timeouts, prepared statements (re-prepared after a
+// reconnect), a dead-connection check before each use, and transactions.
+// libpq failures become ApiError here; callers never see raw libpq errors.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crud/config.h"
+#include "crud/log.h"
+
+namespace crud {
+
+// A named SQL statement, prepared once per connection on first use.
+struct Statement {
+  const char* name;
+  const char* sql;
+};
+
+// One bound parameter: text, a number, or SQL NULL.
+class Param {
+ public:
+  Param(const std::string& text) : value_(text) {}               // NOLINT: implicit by design
+  Param(std::string_view text) : value_(std::string(text)) {}  // NOLINT
+  Param(const char* text) : value_(std::string(text)) {}       // NOLINT
+  Param(std::int64_t number) : value_(std::to_string(number)) {} // NOLINT
+  Param(std::nullopt_t) {}                                      // NOLINT
+  const char* c_str() const { return value_ ? value_->c_str() : nullptr; }
+
+ private:
+  std::optional<std::string> value_;
+};
+
+// The rows of one result, freed with the object.
+class Rows {
+ public:
+  explicit Rows(PGresult* result) : result_(result) {}
+  int size() const { return PQntuples(result_.get()); }
+  bool empty() const { return size() == 0; }
+  std::string_view text(int row, int col) const;
+  std::int64_t int64(int row, int col) const;
+  bool is_null(int row, int col) const { return PQgetisnull(result_.get(), row, col) != 0; }
+  // Rows changed by an INSERT/UPDATE/DELETE.
+  std::int64_t affected() const;
+
+ private:
+  struct Clear {
+    void operator()(PGresult* r) const { PQclear(r); }
+  };
+  std::unique_ptr<PGresult, Clear> result_;
+};
+
+class Database {
+ public:
+  Database(const Config& config, const Logger& log);
+
+  // An idempotent statement (a read): retried once on a fresh connection
+  // when the connection turns out to be lost.
+  Rows query(const Statement& stmt, const std::vector<Param>& params);
+  // A statement that may change data: never retried once it was sent.
+  Rows execute(const Statement& stmt, const std::vector<Param>& params);
+  // Runs body inside BEGIN/COMMIT; any exception rolls back and propagates.
+  void transaction(const std::function<void()>& body);
+  // Runs a multi-statement SQL script (migrations) as is.
+  void run_script(const std::string& sql);
+  // True when the server answers a trivial query now.
+  bool ping();
+
+ private:
+  enum class Retry { once, never };
+  Rows run(const Statement& stmt, const std::vector<Param>& params, Retry retry);
+  PGresult* send(const Statement& stmt, const std::vector<Param>& params);
+  void ensure_connected();
+  void reconnect();
+  [[noreturn]] void fail(PGresult* result, const char* what);
+
+  struct Finish {
+    void operator()(PGconn* c) const { PQfinish(c); }
+  };
+  const Config& config_;
+  const Logger& log_;
+  std::unique_ptr<PGconn, Finish> conn_;
+  std::set<std::string> prepared_;
+  bool in_transaction_ = false;
+};
+
+}  // namespace crud

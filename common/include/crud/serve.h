@@ -1,0 +1,48 @@
+// The serve loop every endpoint executable runs. It owns FastCGI versus
+// plain CGI, signals (graceful stop), reading the body under the SPEC's
+// limits, timing, logging, standard headers and turning exceptions into the
+// JSON error body. A handler only maps a Request to a Response.
+#pragma once
+
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "crud/config.h"
+#include "crud/http.h"
+#include "crud/log.h"
+#include "crud/password.h"
+#include "crud/pg.h"
+#include "crud/redis.h"
+#include "crud/store.h"
+
+namespace crud {
+
+// What a handler may use besides the request: one per worker process.
+struct Context {
+  explicit Context(const Config& config, const std::string& endpoint);
+  const Config& config;
+  Logger log;
+  Database db;
+  Redis redis;
+  PgUserStore users;
+  PasswordHasher passwords;
+};
+
+using Handler = std::function<Response(const Request&, Context&)>;
+
+struct Endpoint {
+  const char* name;                  // e.g. "read_user"; names logs and metrics
+  std::vector<std::string> methods;  // served methods; others get 405 with Allow
+  Handler handle;
+};
+
+// Serves requests until told to stop (FastCGI) or serves the one CGI
+// request; returns the process exit code.
+int serve(const Endpoint& endpoint);
+
+// The SPEC's largest accepted request body.
+constexpr std::size_t kMaxBodyBytes = 16 * 1024;
+
+}  // namespace crud

@@ -1,0 +1,181 @@
+// libpq behind RAII: lazy connect with timeouts and keepalives, re-preparing
+// after reconnects, and the one SQLSTATE -> ApiError mapping of the service.
+#include "crud/pg.h"
+
+#include <poll.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "crud/errors.h"
+
+namespace crud {
+
+std::string_view Rows::text(int row, int col) const {
+  return {PQgetvalue(result_.get(), row, col),
+          static_cast<std::size_t>(PQgetlength(result_.get(), row, col))};
+}
+
+std::int64_t Rows::int64(int row, int col) const {
+  return std::strtoll(PQgetvalue(result_.get(), row, col), nullptr, 10);
+}
+
+std::int64_t Rows::affected() const { return std::strtoll(PQcmdTuples(result_.get()), nullptr, 10); }
+
+Database::Database(const Config& config, const Logger& log) : config_(config), log_(log) {}
+
+static bool succeeded(const PGresult* r) {
+  auto s = PQresultStatus(r);
+  return r && (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK);
+}
+
+static std::string sqlstate(const PGresult* r) {
+  const char* s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  return s ? s : "";
+}
+
+void Database::reconnect() {
+  prepared_.clear();
+  conn_.reset();
+  std::string timeout = std::to_string(config_.db_connect_timeout_s);
+  std::string options = "-c statement_timeout=" + std::to_string(config_.db_statement_timeout_ms);
+  // Defaults first: settings written into DATABASE_URL (expanded last) win.
+  const char* keys[] = {"connect_timeout",  "keepalives",          "keepalives_idle",
+                        "keepalives_interval", "keepalives_count", "client_encoding",
+                        "options",          "application_name",    "dbname",
+                        nullptr};
+  const char* values[] = {timeout.c_str(), "1",     "30",           "10",
+                          "3",             "UTF8", options.c_str(), "crud",
+                          config_.database_url.c_str(), nullptr};
+  conn_.reset(PQconnectdbParams(keys, values, 1));
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    std::string why = conn_ ? PQerrorMessage(conn_.get()) : "out of memory";
+    conn_.reset();
+    log_.event(LogLevel::warn, "postgres connect failed: " + why);
+    throw ApiError(ErrorCode::database_unavailable);
+  }
+}
+
+void Database::ensure_connected() {
+  if (in_transaction_) return;  // a lost connection mid-transaction fails the statement
+  if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK) {
+    // An idle socket that is readable means the server sent something
+    // (usually "terminating connection") and likely closed it: read it now
+    // so a restart is noticed before a write is sent, not after.
+    pollfd p{PQsocket(conn_.get()), POLLIN, 0};
+    if (poll(&p, 1, 0) > 0) PQconsumeInput(conn_.get());
+    if (PQstatus(conn_.get()) == CONNECTION_OK &&
+        PQtransactionStatus(conn_.get()) == PQTRANS_IDLE)
+      return;
+  }
+  reconnect();
+}
+
+PGresult* Database::send(const Statement& stmt, const std::vector<Param>& params) {
+  if (!prepared_.count(stmt.name)) {
+    PGresult* r = PQprepare(conn_.get(), stmt.name, stmt.sql, 0, nullptr);
+    if (!succeeded(r)) return r;
+    PQclear(r);
+    prepared_.insert(stmt.name);
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p.c_str());
+  return PQexecPrepared(conn_.get(), stmt.name, static_cast<int>(values.size()), values.data(),
+                        nullptr, nullptr, 0);
+}
+
+Rows Database::run(const Statement& stmt, const std::vector<Param>& params, Retry retry) {
+  ensure_connected();
+  PGresult* r = send(stmt, params);
+  if (succeeded(r)) return Rows(r);
+  bool lost = PQstatus(conn_.get()) != CONNECTION_OK;
+  // 26000: the server forgot our prepared statement (e.g. a pooler reset it).
+  bool forgotten = sqlstate(r) == "26000";
+  if (!in_transaction_ && ((lost && retry == Retry::once) || forgotten)) {
+    PQclear(r);
+    if (lost) {
+      reconnect();
+    } else {
+      prepared_.erase(stmt.name);
+    }
+    r = send(stmt, params);
+    if (succeeded(r)) return Rows(r);
+  }
+  fail(r, stmt.name);
+}
+
+Rows Database::query(const Statement& stmt, const std::vector<Param>& params) {
+  return run(stmt, params, Retry::once);
+}
+
+Rows Database::execute(const Statement& stmt, const std::vector<Param>& params) {
+  return run(stmt, params, Retry::never);
+}
+
+void Database::transaction(const std::function<void()>& body) {
+  ensure_connected();
+  PGresult* r = PQexec(conn_.get(), "BEGIN");
+  if (!succeeded(r)) fail(r, "BEGIN");
+  PQclear(r);
+  in_transaction_ = true;
+  try {
+    body();
+  } catch (...) {
+    in_transaction_ = false;
+    if (PQstatus(conn_.get()) == CONNECTION_OK) PQclear(PQexec(conn_.get(), "ROLLBACK"));
+    throw;
+  }
+  in_transaction_ = false;
+  r = PQexec(conn_.get(), "COMMIT");
+  if (!succeeded(r)) fail(r, "COMMIT");
+  PQclear(r);
+}
+
+void Database::run_script(const std::string& sql) {
+  ensure_connected();
+  PGresult* r = PQexec(conn_.get(), sql.c_str());
+  if (!succeeded(r)) fail(r, "script");
+  PQclear(r);
+}
+
+bool Database::ping() {
+  static const Statement kPing{"ping", "SELECT 1"};
+  try {
+    query(kPing, {});
+    return true;
+  } catch (const ApiError&) {
+    return false;
+  }
+}
+
+// Constraint names that stand for a client-visible conflict.
+static ErrorCode conflict_for(const char* constraint) {
+  if (constraint && std::strcmp(constraint, "users_username_lower_key") == 0)
+    return ErrorCode::username_taken;
+  return ErrorCode::internal_error;
+}
+
+void Database::fail(PGresult* r, const char* what) {
+  std::string state = sqlstate(r);
+  std::string message = r ? PQresultErrorMessage(r) : "";
+  if (message.empty() && conn_) message = PQerrorMessage(conn_.get());
+  ErrorCode code = ErrorCode::internal_error;
+  if (state == "23505") {
+    code = conflict_for(r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : nullptr);
+  } else if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK || state.rfind("08", 0) == 0 ||
+             state == "57014" || state.rfind("57P", 0) == 0 || state == "53300" ||
+             state == "40001" || state == "40P01") {
+    // Lost connection, shutdown, timeout, overload, serialization: retryable.
+    code = ErrorCode::database_unavailable;
+  }
+  PQclear(r);
+  if (code == ErrorCode::internal_error || code == ErrorCode::database_unavailable) {
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    log_.event(code == ErrorCode::internal_error ? LogLevel::error : LogLevel::warn,
+               std::string("postgres ") + what + " failed [" + state + "]: " + message);
+  }
+  throw ApiError(code);
+}
+
+}  // namespace crud

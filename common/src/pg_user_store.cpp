@@ -1,0 +1,77 @@
+// UserStore over PostgreSQL: one prepared statement per operation, each
+// write a single statement (and so a single transaction).
+#include "crud/pg.h"
+#include "crud/store.h"
+
+namespace crud {
+
+#define USER_COLUMNS                                                       \
+  "id, username, role, version, "                                          \
+  "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
+  "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+static const Statement kCreate{
+    "user_create", "INSERT INTO users (username, password_hash) VALUES ($1, $2) RETURNING id"};
+static const Statement kFind{"user_find", "SELECT " USER_COLUMNS " FROM users WHERE id = $1"};
+static const Statement kList{"user_list",
+                             "SELECT " USER_COLUMNS " FROM users WHERE id > $1 ORDER BY id LIMIT $2"};
+// $3 NULL accepts any version; otherwise the current version must be listed.
+static const Statement kRename{
+    "user_rename",
+    "UPDATE users SET username = $2, version = version + 1, updated_at = now() "
+    "WHERE id = $1 AND ($3::bigint[] IS NULL OR version = ANY($3::bigint[])) RETURNING version"};
+static const Statement kExists{"user_exists", "SELECT 1 FROM users WHERE id = $1"};
+static const Statement kRemove{"user_remove", "DELETE FROM users WHERE id = $1"};
+
+static User user_from_row(const Rows& rows, int row) {
+  User u;
+  u.id = rows.int64(row, 0);
+  u.username = std::string(rows.text(row, 1));
+  u.role = std::string(rows.text(row, 2));
+  u.version = rows.int64(row, 3);
+  u.created_at = std::string(rows.text(row, 4));
+  u.updated_at = std::string(rows.text(row, 5));
+  return u;
+}
+
+std::int64_t PgUserStore::create(const std::string& username, const std::string& password_hash) {
+  return db_.execute(kCreate, {username, password_hash}).int64(0, 0);
+}
+
+std::optional<User> PgUserStore::find(std::int64_t id) {
+  Rows rows = db_.query(kFind, {id});
+  if (rows.empty()) return std::nullopt;
+  return user_from_row(rows, 0);
+}
+
+std::vector<User> PgUserStore::list_after(std::int64_t after, int limit) {
+  Rows rows = db_.query(kList, {after, std::int64_t{limit}});
+  std::vector<User> users;
+  users.reserve(static_cast<std::size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) users.push_back(user_from_row(rows, i));
+  return users;
+}
+
+// A PostgreSQL array literal of versions, e.g. {3,4}.
+static std::string version_array(const std::vector<std::int64_t>& versions) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(versions[i]);
+  }
+  return out + "}";
+}
+
+RenameResult PgUserStore::rename(std::int64_t id, const std::string& username,
+                                 const std::optional<IfMatch>& expected) {
+  Param versions = (!expected || expected->any) ? Param(std::nullopt)
+                                                : Param(version_array(expected->versions));
+  Rows rows = db_.execute(kRename, {id, username, versions});
+  if (!rows.empty()) return {RenameOutcome::renamed, rows.int64(0, 0)};
+  bool exists = !db_.query(kExists, {id}).empty();
+  return {exists ? RenameOutcome::version_mismatch : RenameOutcome::not_found};
+}
+
+bool PgUserStore::remove(std::int64_t id) { return db_.execute(kRemove, {id}).affected() > 0; }
+
+}  // namespace crud

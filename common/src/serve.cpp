@@ -1,0 +1,212 @@
+// The shared serve loop: FastCGI accept loop or single CGI request, strict
+// CONTENT_LENGTH handling, and one place where errors become JSON.
+#include "crud/serve.h"
+
+#include <fcgiapp.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "crud/text.h"
+
+extern char** environ;
+
+namespace crud {
+
+Context::Context(const Config& cfg, const std::string& endpoint)
+    : config(cfg),
+      log(endpoint, cfg.log_level),
+      db(cfg, log),
+      redis(cfg, log),
+      users(db),
+      passwords(cfg.password_opslimit, cfg.password_memlimit) {}
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_stop_signal(int) {
+  g_stop = 1;
+  FCGX_ShutdownPending();  // makes a blocked accept return instead of restarting
+}
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: interrupt accept()
+  for (int sig : {SIGTERM, SIGINT, SIGUSR1, SIGHUP}) sigaction(sig, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a client gone mid-response must not kill the worker
+}
+
+// Reads exactly CONTENT_LENGTH bytes through `read`, after checking it.
+template <typename ReadFn>
+std::string read_body(const Request& req, ReadFn read) {
+  std::string_view length_text = req.param("CONTENT_LENGTH");
+  if (length_text.empty()) return {};
+  auto length = parse_decimal(length_text);
+  if (!length) throw ApiError(ErrorCode::invalid_content_length);
+  if (static_cast<std::size_t>(*length) > kMaxBodyBytes) throw ApiError(ErrorCode::payload_too_large);
+  std::string body(static_cast<std::size_t>(*length), '\0');
+  std::size_t got = read(body.data(), body.size());
+  if (got != body.size()) throw ApiError(ErrorCode::incomplete_body);
+  return body;
+}
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char ch : id)
+    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-'))
+      return false;
+  return true;
+}
+
+std::string new_request_id() {
+  unsigned char raw[16];
+  randombytes_buf(raw, sizeof raw);
+  char hex[33];
+  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+  return hex;
+}
+
+// Fills everything but the body from the parameters (FastCGI or CGI alike).
+Request request_from_params(char** params) {
+  Request req;
+  req.params = params;
+  req.method = std::string(req.param("REQUEST_METHOD"));
+  std::string_view uri = req.param("REQUEST_URI");
+  if (uri.empty()) uri = req.param("SCRIPT_NAME");  // CGI without REQUEST_URI
+  auto q = uri.find('?');
+  std::string_view raw_path = uri.substr(0, q);
+  auto decoded = percent_decode(raw_path);
+  req.path = decoded ? *decoded : std::string(raw_path);
+  req.query = std::string(req.param("QUERY_STRING"));
+  if (req.query.empty() && q != std::string_view::npos) req.query = std::string(uri.substr(q + 1));
+  std::string_view id = req.param("REQUEST_ID");
+  if (!valid_request_id(id)) id = req.header("X-Request-ID");
+  req.request_id = valid_request_id(id) ? std::string(id) : new_request_id();
+  return req;
+}
+
+bool has_header(const Response& r, std::string_view name) {
+  for (const auto& h : r.headers)
+    if (iequals(h.first, name)) return true;
+  return false;
+}
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
+  return out;
+}
+
+Response error_response(const ApiError& e, const std::string& request_id) {
+  return json_response(error_status(e.code()), error_body(e.code(), e.details(), request_id));
+}
+
+// Runs the handler and always yields a response; nothing escapes.
+template <typename ReadFn>
+Response respond(const Endpoint& ep, Request& req, Context& ctx, ReadFn read) {
+  try {
+    bool allowed = false;
+    for (const auto& m : ep.methods) allowed = allowed || m == req.method;
+    if (!allowed) {
+      return error_response(ApiError(ErrorCode::method_not_allowed), req.request_id)
+          .with_header("Allow", join(ep.methods, ", "));
+    }
+    req.body = read_body(req, read);
+    return ep.handle(req, ctx);
+  } catch (const ApiError& e) {
+    return error_response(e, req.request_id);
+  } catch (const std::exception& e) {
+    ctx.log.event(LogLevel::error, std::string("unhandled exception: ") + e.what());
+  } catch (...) {
+    ctx.log.event(LogLevel::error, "unhandled non-standard exception");
+  }
+  return error_response(ApiError(ErrorCode::internal_error), req.request_id);
+}
+
+// Status line, headers and (unless HEAD) the body, in CGI response form.
+std::string render(const Request& req, Response& r) {
+  r.with_header("X-Request-ID", req.request_id);
+  r.with_header("X-Content-Type-Options", "nosniff");
+  if (!has_header(r, "Cache-Control")) r.with_header("Cache-Control", "no-store");
+  if (req.param("HTTPS") == "on")
+    r.with_header("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  std::string out = "Status: " + std::to_string(r.status) + " " + reason_phrase(r.status) + "\r\n";
+  for (const auto& h : r.headers) out += h.first + ": " + h.second + "\r\n";
+  out += "\r\n";
+  if (req.method != "HEAD") out += r.body;
+  return out;
+}
+
+double elapsed_ms(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+template <typename ReadFn, typename WriteFn>
+void handle_one(const Endpoint& ep, Context& ctx, char** params, ReadFn read, WriteFn write) {
+  auto start = std::chrono::steady_clock::now();
+  Request req = request_from_params(params);
+  ctx.log.set_request_id(req.request_id);
+  Response r = respond(ep, req, ctx, read);
+  std::string out = render(req, r);
+  write(out);
+  ctx.log.request(req.request_id, req.method, req.path, r.status, elapsed_ms(start));
+  ctx.log.set_request_id("");
+}
+
+}  // namespace
+
+int serve(const Endpoint& ep) {
+  if (sodium_init() < 0) {
+    std::cerr << ep.name << ": libsodium failed to initialise\n";
+    return 1;
+  }
+  Config config;
+  try {
+    config = Config::from_env();
+  } catch (const ConfigError& e) {
+    std::cerr << ep.name << ": configuration error: " << e.what() << "\n";
+    return 2;
+  }
+  if (FCGX_Init() != 0) {
+    std::cerr << ep.name << ": FCGX_Init failed\n";
+    return 1;
+  }
+  install_signal_handlers();
+  Context ctx(config, ep.name);
+
+  if (FCGX_IsCGI()) {
+    handle_one(
+        ep, ctx, environ,
+        [](char* buf, std::size_t n) { return std::fread(buf, 1, n, stdin); },
+        [](const std::string& out) {
+          std::fwrite(out.data(), 1, out.size(), stdout);
+          std::fflush(stdout);
+        });
+    return 0;
+  }
+
+  FCGX_Request fr;
+  FCGX_InitRequest(&fr, 0, 0);
+  ctx.log.event(LogLevel::info, "worker started");
+  while (!g_stop && FCGX_Accept_r(&fr) >= 0) {
+    handle_one(
+        ep, ctx, fr.envp,
+        [&](char* buf, std::size_t n) {
+          int got = FCGX_GetStr(buf, static_cast<int>(n), fr.in);
+          return got < 0 ? std::size_t{0} : static_cast<std::size_t>(got);
+        },
+        [&](const std::string& out) { FCGX_PutStr(out.data(), static_cast<int>(out.size()), fr.out); });
+    FCGX_Finish_r(&fr);
+  }
+  ctx.log.event(LogLevel::info, "worker stopping");
+  return 0;
+}
+
+}  // namespace crud

@@ -1,0 +1,12 @@
+// DELETE /api/users/{id}: remove a user; 204 with no body.
+#include "crud/serve.h"
+
+using namespace crud;
+
+static Response delete_user(const Request& req, Context& ctx) {
+  std::int64_t id = user_id_from_path(req);
+  if (!ctx.users.remove(id)) throw ApiError(ErrorCode::not_found);
+  return empty_response(204);
+}
+
+int main() { return serve({"delete_user", {"DELETE"}, delete_user}); }
