@@ -54,6 +54,9 @@ void Database::reconnect() {
     log_.event(LogLevel::warn, "postgres connect failed: " + why);
     throw ApiError(ErrorCode::database_unavailable);
   }
+  // Notices ("relation already exists, skipping") are not errors; keep them
+  // out of the JSON log stream, where libpq would print them raw.
+  PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
 }
 
 void Database::ensure_connected() {
@@ -62,8 +65,11 @@ void Database::ensure_connected() {
     // An idle socket that is readable means the server sent something
     // (usually "terminating connection") and likely closed it: read it now
     // so a restart is noticed before a write is sent, not after.
-    pollfd p{PQsocket(conn_.get()), POLLIN, 0};
-    if (poll(&p, 1, 0) > 0) PQconsumeInput(conn_.get());
+    // The message and the end-of-file may need one read each.
+    for (int reads = 0; reads < 4; ++reads) {
+      pollfd p{PQsocket(conn_.get()), POLLIN, 0};
+      if (poll(&p, 1, 0) <= 0 || !PQconsumeInput(conn_.get())) break;
+    }
     if (PQstatus(conn_.get()) == CONNECTION_OK &&
         PQtransactionStatus(conn_.get()) == PQTRANS_IDLE)
       return;

@@ -6,6 +6,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -193,9 +194,15 @@ int serve(const Endpoint& ep) {
   }
 
   FCGX_Request fr;
-  FCGX_InitRequest(&fr, 0, 0);
+  // FAIL_ACCEPT_ON_INTR: without it, workers queued on libfcgi's accept lock
+  // retry forever and never see a stop signal.
+  FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
   ctx.log.event(LogLevel::info, "worker started");
-  while (!g_stop && FCGX_Accept_r(&fr) >= 0) {
+  while (!g_stop) {
+    if (FCGX_Accept_r(&fr) < 0) {
+      if (g_stop || errno != EINTR) break;
+      continue;
+    }
     handle_one(
         ep, ctx, fr.envp,
         [&](char* buf, std::size_t n) {

@@ -1,0 +1,41 @@
+# The front door: build, run the dev stack, test, format.
+#   make            build (build/)
+#   make run        build and start the whole stack (scripts/stack up)
+#   make stop       stop it
+#   make test       unit + integration tests, then again under ASan+UBSan
+#   make format     clang-format the C++ sources; make format-check verifies
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?= -DCRUD_WERROR=ON
+SOURCES     = $(shell git ls-files '*.cpp' '*.h')
+
+.PHONY: all build run stop test test-release test-asan format format-check
+
+all: build
+
+build:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+run:
+	scripts/stack up
+
+stop:
+	scripts/stack down
+
+test: test-release test-asan
+
+test-release: build
+	cd $(BUILD) && ctest --output-on-failure -j 4
+
+test-asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCRUD_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j 4
+
+format:
+	clang-format -i $(SOURCES)
+
+format-check:
+	clang-format --dry-run --Werror $(SOURCES)
