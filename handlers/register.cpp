@@ -20,7 +20,10 @@ static Response register_user(const Request& req, Context& ctx) {
   std::int64_t id = ctx.users.create(username, hash);
 
   JsonWriter w;
-  w.begin_object().field("message", "User registered successfully").field("user_id", id).end_object();
+  w.begin_object()
+      .field("message", "User registered successfully")
+      .field("user_id", id)
+      .end_object();
   return json_response(201, w.str()).with_header("Location", "/api/users/" + std::to_string(id));
 }
 

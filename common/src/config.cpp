@@ -39,12 +39,11 @@ Config Config::from_env() {
   c.db_statement_timeout_ms =
       static_cast<int>(env_int("DB_STATEMENT_TIMEOUT_MS", 5000, 10, 600000));
   c.redis_timeout_ms = static_cast<int>(env_int("REDIS_TIMEOUT_MS", 50, 1, 10000));
-  c.password_opslimit = static_cast<std::uint64_t>(
-      env_int("PASSWORD_OPSLIMIT", crypto_pwhash_OPSLIMIT_INTERACTIVE,
-              crypto_pwhash_OPSLIMIT_MIN, 1000));
-  c.password_memlimit = static_cast<std::size_t>(
-      env_int("PASSWORD_MEMLIMIT", crypto_pwhash_MEMLIMIT_INTERACTIVE,
-              crypto_pwhash_MEMLIMIT_MIN, 1LL << 32));
+  c.password_opslimit = static_cast<std::uint64_t>(env_int(
+      "PASSWORD_OPSLIMIT", crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_OPSLIMIT_MIN, 1000));
+  c.password_memlimit =
+      static_cast<std::size_t>(env_int("PASSWORD_MEMLIMIT", crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                                       crypto_pwhash_MEMLIMIT_MIN, 1LL << 32));
   c.log_level = env_or("LOG_LEVEL", "info");
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error")

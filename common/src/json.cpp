@@ -11,7 +11,8 @@ namespace crud {
 
 // Iterative parsing keeps deep nesting off the stack; encoding validation
 // turns invalid UTF-8 into a parse error.
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+constexpr unsigned kParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
 JsonBody::JsonBody(const std::string& body, std::initializer_list<std::string_view> allowed) {
   doc_.Parse<kParseFlags>(body.data(), body.size());

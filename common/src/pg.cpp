@@ -20,7 +20,9 @@ std::int64_t Rows::int64(int row, int col) const {
   return std::strtoll(PQgetvalue(result_.get(), row, col), nullptr, 10);
 }
 
-std::int64_t Rows::affected() const { return std::strtoll(PQcmdTuples(result_.get()), nullptr, 10); }
+std::int64_t Rows::affected() const {
+  return std::strtoll(PQcmdTuples(result_.get()), nullptr, 10);
+}
 
 Database::Database(const Config& config, const Logger& log) : config_(config), log_(log) {}
 
@@ -40,13 +42,21 @@ void Database::reconnect() {
   std::string timeout = std::to_string(config_.db_connect_timeout_s);
   std::string options = "-c statement_timeout=" + std::to_string(config_.db_statement_timeout_ms);
   // Defaults first: settings written into DATABASE_URL (expanded last) win.
-  const char* keys[] = {"connect_timeout",  "keepalives",          "keepalives_idle",
-                        "keepalives_interval", "keepalives_count", "client_encoding",
-                        "options",          "application_name",    "dbname",
-                        nullptr};
-  const char* values[] = {timeout.c_str(), "1",     "30",           "10",
-                          "3",             "UTF8", options.c_str(), "crud",
-                          config_.database_url.c_str(), nullptr};
+  const char* keys[] = {"connect_timeout",  "keepalives",
+                        "keepalives_idle",  "keepalives_interval",
+                        "keepalives_count", "client_encoding",
+                        "options",          "application_name",
+                        "dbname",           nullptr};
+  const char* values[] = {timeout.c_str(),
+                          "1",
+                          "30",
+                          "10",
+                          "3",
+                          "UTF8",
+                          options.c_str(),
+                          "crud",
+                          config_.database_url.c_str(),
+                          nullptr};
   conn_.reset(PQconnectdbParams(keys, values, 1));
   if (PQstatus(conn_.get()) != CONNECTION_OK) {
     std::string why = conn_ ? PQerrorMessage(conn_.get()) : "out of memory";
@@ -56,7 +66,8 @@ void Database::reconnect() {
   }
   // Notices ("relation already exists, skipping") are not errors; keep them
   // out of the JSON log stream, where libpq would print them raw.
-  PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_.get(), [](void*, const char*) {}, nullptr);
 }
 
 void Database::ensure_connected() {
@@ -70,8 +81,7 @@ void Database::ensure_connected() {
       pollfd p{PQsocket(conn_.get()), POLLIN, 0};
       if (poll(&p, 1, 0) <= 0 || !PQconsumeInput(conn_.get())) break;
     }
-    if (PQstatus(conn_.get()) == CONNECTION_OK &&
-        PQtransactionStatus(conn_.get()) == PQTRANS_IDLE)
+    if (PQstatus(conn_.get()) == CONNECTION_OK && PQtransactionStatus(conn_.get()) == PQTRANS_IDLE)
       return;
   }
   reconnect();

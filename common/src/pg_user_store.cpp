@@ -5,16 +5,16 @@
 
 namespace crud {
 
-#define USER_COLUMNS                                                       \
-  "id, username, role, version, "                                          \
+#define USER_COLUMNS                                                           \
+  "id, username, role, version, "                                              \
   "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
   "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 static const Statement kCreate{
     "user_create", "INSERT INTO users (username, password_hash) VALUES ($1, $2) RETURNING id"};
 static const Statement kFind{"user_find", "SELECT " USER_COLUMNS " FROM users WHERE id = $1"};
-static const Statement kList{"user_list",
-                             "SELECT " USER_COLUMNS " FROM users WHERE id > $1 ORDER BY id LIMIT $2"};
+static const Statement kList{
+    "user_list", "SELECT " USER_COLUMNS " FROM users WHERE id > $1 ORDER BY id LIMIT $2"};
 // $3 NULL accepts any version; otherwise the current version must be listed.
 static const Statement kRename{
     "user_rename",
@@ -64,8 +64,8 @@ static std::string version_array(const std::vector<std::int64_t>& versions) {
 
 RenameResult PgUserStore::rename(std::int64_t id, const std::string& username,
                                  const std::optional<IfMatch>& expected) {
-  Param versions = (!expected || expected->any) ? Param(std::nullopt)
-                                                : Param(version_array(expected->versions));
+  Param versions =
+      (!expected || expected->any) ? Param(std::nullopt) : Param(version_array(expected->versions));
   Rows rows = db_.execute(kRename, {id, username, versions});
   if (!rows.empty()) return {RenameOutcome::renamed, rows.int64(0, 0)};
   bool exists = !db_.query(kExists, {id}).empty();

@@ -51,7 +51,8 @@ std::string read_body(const Request& req, ReadFn read) {
   if (length_text.empty()) return {};
   auto length = parse_decimal(length_text);
   if (!length) throw ApiError(ErrorCode::invalid_content_length);
-  if (static_cast<std::size_t>(*length) > kMaxBodyBytes) throw ApiError(ErrorCode::payload_too_large);
+  if (static_cast<std::size_t>(*length) > kMaxBodyBytes)
+    throw ApiError(ErrorCode::payload_too_large);
   std::string body(static_cast<std::size_t>(*length), '\0');
   std::size_t got = read(body.data(), body.size());
   if (got != body.size()) throw ApiError(ErrorCode::incomplete_body);
@@ -61,7 +62,8 @@ std::string read_body(const Request& req, ReadFn read) {
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char ch : id)
-    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-'))
+    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+          ch == '-'))
       return false;
   return true;
 }
@@ -146,7 +148,8 @@ std::string render(const Request& req, Response& r) {
 }
 
 double elapsed_ms(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 template <typename ReadFn, typename WriteFn>
@@ -184,8 +187,7 @@ int serve(const Endpoint& ep) {
 
   if (FCGX_IsCGI()) {
     handle_one(
-        ep, ctx, environ,
-        [](char* buf, std::size_t n) { return std::fread(buf, 1, n, stdin); },
+        ep, ctx, environ, [](char* buf, std::size_t n) { return std::fread(buf, 1, n, stdin); },
         [](const std::string& out) {
           std::fwrite(out.data(), 1, out.size(), stdout);
           std::fflush(stdout);
@@ -209,7 +211,9 @@ int serve(const Endpoint& ep) {
           int got = FCGX_GetStr(buf, static_cast<int>(n), fr.in);
           return got < 0 ? std::size_t{0} : static_cast<std::size_t>(got);
         },
-        [&](const std::string& out) { FCGX_PutStr(out.data(), static_cast<int>(out.size()), fr.out); });
+        [&](const std::string& out) {
+          FCGX_PutStr(out.data(), static_cast<int>(out.size()), fr.out);
+        });
     FCGX_Finish_r(&fr);
   }
   ctx.log.event(LogLevel::info, "worker stopping");

@@ -39,7 +39,9 @@ std::vector<ErrorDetail> password_problems(std::string_view password, std::strin
   return problems;
 }
 
-std::string etag_for_version(std::int64_t version) { return "\"v" + std::to_string(version) + "\""; }
+std::string etag_for_version(std::int64_t version) {
+  return "\"v" + std::to_string(version) + "\"";
+}
 
 std::string etag_of(const User& user) { return etag_for_version(user.version); }
 

@@ -1,13 +1,13 @@
 // Path ids, query strings, content types and the error body shape.
-#include <gtest/gtest.h>
-
-#include <rapidjson/document.h>
-
 #include "crud/http.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 using namespace crud;
 
-static Request request_with(std::vector<std::string> params, std::string path = "", std::string body = "") {
+static Request request_with(std::vector<std::string> params, std::string path = "",
+                            std::string body = "") {
   static std::vector<std::vector<std::string>> keep;  // params must outlive the Request
   keep.push_back(std::move(params));
   static std::vector<std::vector<char*>> pointers;

@@ -1,8 +1,9 @@
 // Request-body parsing: each malformed body gets its SPEC error code.
+#include "crud/json.h"
+
 #include <gtest/gtest.h>
 
 #include "crud/errors.h"
-#include "crud/json.h"
 
 using namespace crud;
 
@@ -39,13 +40,15 @@ TEST(JsonBody, RejectsBadBodies) {
       {"{\"username\":1,\"password\":\"x\"}", ErrorCode::invalid_type, "number as username"},
       {"{\"username\":null,\"password\":\"x\"}", ErrorCode::invalid_type, "null as username"},
       {"{\"username\":[\"a\"],\"password\":\"x\"}", ErrorCode::invalid_type, "array as username"},
-      {"{\"username\":\"a\",\"password\":\"x\",\"admin\":true}", ErrorCode::unknown_field, "extra field"},
+      {"{\"username\":\"a\",\"password\":\"x\",\"admin\":true}", ErrorCode::unknown_field,
+       "extra field"},
       {"{\"usernme\":\"a\",\"password\":\"x\"}", ErrorCode::unknown_field, "typo"},
       {"{\"username\":\"a\",\"username\":\"b\",\"password\":\"x\"}", ErrorCode::duplicate_field,
        "same key twice"},
       {std::string(20000, '['), ErrorCode::invalid_json, "deep nesting does not crash"},
   };
-  for (const auto& c : cases) EXPECT_EQ(error_name(error_of(c.body)), error_name(c.expected)) << c.reason;
+  for (const auto& c : cases)
+    EXPECT_EQ(error_name(error_of(c.body)), error_name(c.expected)) << c.reason;
 }
 
 TEST(JsonBody, ReadsFields) {
@@ -57,6 +60,11 @@ TEST(JsonBody, ReadsFields) {
 
 TEST(JsonWriter, EscapesText) {
   JsonWriter w;
-  w.begin_object().field("name", "a\"b<\n").field("n", std::int64_t{7}).key("x").null().end_object();
+  w.begin_object()
+      .field("name", "a\"b<\n")
+      .field("n", std::int64_t{7})
+      .key("x")
+      .null()
+      .end_object();
   EXPECT_EQ(w.str(), R"({"name":"a\"b<\n","n":7,"x":null})");
 }

@@ -1,7 +1,7 @@
 // Strict number parsing, code point counting and percent-decoding.
-#include <gtest/gtest.h>
-
 #include "crud/text.h"
+
+#include <gtest/gtest.h>
 
 using namespace crud;
 
@@ -45,12 +45,9 @@ struct DecodeCase {
 
 TEST(PercentDecode, Table) {
   const DecodeCase cases[] = {
-      {"abc", "abc", "nothing to decode"},
-      {"%31%32", "12", "digits"},
-      {"a%2Fb", "a/b", "escaped slash"},
-      {"%4a", "J", "lower-case hex"},
-      {"%", std::nullopt, "lone percent"},
-      {"%4", std::nullopt, "one hex digit"},
+      {"abc", "abc", "nothing to decode"}, {"%31%32", "12", "digits"},
+      {"a%2Fb", "a/b", "escaped slash"},   {"%4a", "J", "lower-case hex"},
+      {"%", std::nullopt, "lone percent"}, {"%4", std::nullopt, "one hex digit"},
       {"%zz", std::nullopt, "not hex"},
   };
   for (const auto& c : cases) EXPECT_EQ(percent_decode(c.input), c.expected) << c.reason;

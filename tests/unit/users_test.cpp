@@ -1,9 +1,9 @@
 // The SPEC's username and password rules, ETags and If-Match parsing.
+#include "crud/users.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "crud/users.h"
 
 using namespace crud;
 
@@ -29,11 +29,15 @@ TEST(UsernameRules, Table) {
       {std::string(33, 'a'), {"username:too_long"}, "33 characters"},
       {"bob smith", {"username:invalid_characters"}, "space"},
       {"<img src=x>", {"username:invalid_characters"}, "markup"},
-      {"b\xc3\xb6" "b", {"username:invalid_characters"}, "non-ASCII letter"},
+      {"b\xc3\xb6"
+       "b",
+       {"username:invalid_characters"},
+       "non-ASCII letter"},
       {"a'", {"username:invalid_characters", "username:too_short"}, "quote and too short"},
       {std::string("ab\0c", 4), {"username:invalid_characters"}, "NUL byte"},
   };
-  for (const auto& c : cases) EXPECT_EQ(problems_of(username_problems(c.username)), c.problems) << c.reason;
+  for (const auto& c : cases)
+    EXPECT_EQ(problems_of(username_problems(c.username)), c.problems) << c.reason;
 }
 
 struct PasswordCase {

@@ -35,18 +35,45 @@ class JsonBody {
 class JsonWriter {
  public:
   JsonWriter() : writer_(buffer_) {}
-  JsonWriter& begin_object() { writer_.StartObject(); return *this; }
-  JsonWriter& end_object() { writer_.EndObject(); return *this; }
-  JsonWriter& begin_array() { writer_.StartArray(); return *this; }
-  JsonWriter& end_array() { writer_.EndArray(); return *this; }
+  JsonWriter& begin_object() {
+    writer_.StartObject();
+    return *this;
+  }
+  JsonWriter& end_object() {
+    writer_.EndObject();
+    return *this;
+  }
+  JsonWriter& begin_array() {
+    writer_.StartArray();
+    return *this;
+  }
+  JsonWriter& end_array() {
+    writer_.EndArray();
+    return *this;
+  }
   JsonWriter& key(std::string_view k);
   JsonWriter& value(std::string_view v);
-  JsonWriter& value(std::int64_t v) { writer_.Int64(v); return *this; }
-  JsonWriter& value(bool v) { writer_.Bool(v); return *this; }
-  JsonWriter& null() { writer_.Null(); return *this; }
+  JsonWriter& value(std::int64_t v) {
+    writer_.Int64(v);
+    return *this;
+  }
+  JsonWriter& value(bool v) {
+    writer_.Bool(v);
+    return *this;
+  }
+  JsonWriter& null() {
+    writer_.Null();
+    return *this;
+  }
   template <typename T>
-  JsonWriter& field(std::string_view k, const T& v) { key(k); return value(v); }
-  JsonWriter& field(std::string_view k, const char* v) { key(k); return value(std::string_view(v)); }
+  JsonWriter& field(std::string_view k, const T& v) {
+    key(k);
+    return value(v);
+  }
+  JsonWriter& field(std::string_view k, const char* v) {
+    key(k);
+    return value(std::string_view(v));
+  }
   std::string str() const { return std::string(buffer_.GetString(), buffer_.GetSize()); }
 
  private:

@@ -30,11 +30,11 @@ struct Statement {
 // One bound parameter: text, a number, or SQL NULL.
 class Param {
  public:
-  Param(const std::string& text) : value_(text) {}               // NOLINT: implicit by design
-  Param(std::string_view text) : value_(std::string(text)) {}  // NOLINT
-  Param(const char* text) : value_(std::string(text)) {}       // NOLINT
-  Param(std::int64_t number) : value_(std::to_string(number)) {} // NOLINT
-  Param(std::nullopt_t) {}                                      // NOLINT
+  Param(const std::string& text) : value_(text) {}                // NOLINT: implicit by design
+  Param(std::string_view text) : value_(std::string(text)) {}     // NOLINT
+  Param(const char* text) : value_(std::string(text)) {}          // NOLINT
+  Param(std::int64_t number) : value_(std::to_string(number)) {}  // NOLINT
+  Param(std::nullopt_t) {}                                        // NOLINT
   const char* c_str() const { return value_ ? value_->c_str() : nullptr; }
 
  private:

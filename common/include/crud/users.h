@@ -14,9 +14,9 @@ namespace crud {
 struct User {
   std::int64_t id = 0;
   std::string username;
-  std::string role;        // "user" or "admin"
+  std::string role;          // "user" or "admin"
   std::int64_t version = 0;  // bumped by every change; the ETag is made from it
-  std::string created_at;  // RFC 3339 UTC, e.g. 2024-01-01T12:00:00Z
+  std::string created_at;    // RFC 3339 UTC, e.g. 2024-01-01T12:00:00Z
   std::string updated_at;
 };
 
