@@ -1,0 +1,42 @@
+// A small blocking HTTP client over libcurl for talking to the stack's nginx.
+// Each call uses its own curl handle, so threads may call request() at once
+// (the uniqueness race tests do).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace itest {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Response {
+  std::string method;  // what was sent, for failure messages
+  std::string path;
+  int status = 0;
+  HeaderList headers;  // in received order; duplicates are kept
+  std::string body;
+
+  // First value of header `name` (case-insensitive), or nullopt.
+  std::optional<std::string> header(const std::string& name) const;
+  // Every value of header `name` (case-insensitive), in received order.
+  std::vector<std::string> header_values(const std::string& name) const;
+  // "METHOD path -> status", the headers and the start of the body.
+  std::string describe() const;
+};
+
+// Sends `method` `path` (path and query, e.g. "/api/users?limit=2") to the
+// stack's BASE_URL. When `body` has a value it is sent, even when empty, and
+// Content-Type defaults to application/json. A header given with an empty
+// value is removed from the request (e.g. {"Content-Type", ""}).
+// Throws std::runtime_error when no HTTP response arrives at all.
+Response request(const std::string& method, const std::string& path,
+                 const std::optional<std::string>& body = std::nullopt,
+                 const HeaderList& headers = {});
+
+// ASCII case-insensitive equality, for header names and media types.
+bool iequals(const std::string& a, const std::string& b);
+
+}  // namespace itest

@@ -1,0 +1,23 @@
+// Where the private test stack lives: the KEY=VALUE file that the `stack` CTest
+// fixture writes, named by the TEST_STACK_ENV environment variable. Every
+// integration test reads its URLs and directories from here, never from
+// hard-coded paths or ports.
+#pragma once
+
+#include <string>
+
+namespace itest {
+
+struct StackEnv {
+  std::string base_url;      // e.g. http://127.0.0.1:39123 (nginx)
+  std::string stack_dir;     // the stack's temp folder
+  std::string database_url;  // libpq URL of the stack's PostgreSQL
+  std::string redis_url;     // the stack's Redis
+  std::string handler_dir;   // folder holding the handler executables
+  std::string repo_dir;      // the repository root
+};
+
+// The stack description; throws std::runtime_error naming what is missing.
+const StackEnv& stack_env();
+
+}  // namespace itest
