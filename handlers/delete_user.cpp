@@ -5,6 +5,7 @@ using namespace crud;
 
 static Response delete_user(const Request& req, Context& ctx) {
   std::int64_t id = user_id_from_path(req);
+  require_self_or_admin(require_caller(req, ctx), id);
   if (!ctx.users.remove(id)) throw ApiError(ErrorCode::not_found);
   return empty_response(204);
 }

@@ -33,6 +33,7 @@ static Page parse_page(std::string_view query) {
 }
 
 static Response list_users(const Request& req, Context& ctx) {
+  require_caller(req, ctx);
   Page page = parse_page(req.query);
   // One extra row tells whether another page exists.
   auto users = ctx.users.list_after(page.after, static_cast<int>(page.limit) + 1);

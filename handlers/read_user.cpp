@@ -6,6 +6,7 @@ using namespace crud;
 
 static Response read_user(const Request& req, Context& ctx) {
   std::int64_t id = user_id_from_path(req);
+  require_caller(req, ctx);
   auto user = ctx.users.find(id);
   if (!user) throw ApiError(ErrorCode::not_found);
 

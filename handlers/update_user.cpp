@@ -7,6 +7,7 @@ using namespace crud;
 
 static Response update_user(const Request& req, Context& ctx) {
   std::int64_t id = user_id_from_path(req);
+  require_self_or_admin(require_caller(req, ctx), id);
   require_json_body(req);
   JsonBody body(req.body, {"username"});
   std::string username = body.string("username");

@@ -13,7 +13,8 @@ state=$build/test-stack.env
 free_port() {
   local port
   for _ in $(seq 50); do
-    port=$((20000 + RANDOM % 40000))
+    # Below Linux's ephemeral range (32768+), where outgoing connections take ports.
+    port=$((20000 + RANDOM % 12000))
     # A refused connection means nobody listens there.
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
@@ -38,17 +39,22 @@ case "$action" in
     dir=$(mktemp -d "${TMPDIR:-/tmp}/crud-test.XXXXXX")
     chmod 755 "$dir"
     port=$(free_port)
-    export STACK_DIR=$dir HTTP_PORT=$port BUILD_DIR=$build SKIP_BUILD=1 PG_FAST=1
+    https_port=$(free_port)
+    export STACK_DIR=$dir HTTP_PORT=$port HTTPS_PORT=$https_port BUILD_DIR=$build SKIP_BUILD=1 PG_FAST=1
     # Cheapest argon2id cost: tests exercise hashing, not its strength.
     export PASSWORD_OPSLIMIT=1 PASSWORD_MEMLIMIT=8192
+    # The suite logs in thousands of times from one address.
+    export RATE_AUTH=100000r/s BURST_AUTH=100000 RATE_API=100000r/s BURST_API=100000
     export ASAN_OPTIONS="log_path=$dir/log/sanitizer:detect_leaks=1"
     export UBSAN_OPTIONS="log_path=$dir/log/sanitizer:print_stacktrace=1"
     echo "STACK_DIR=$dir" >"$state"  # lets `down` clean up even a failed start
     "$repo/scripts/stack" up >"$dir/stack-up.log" 2>&1 || { cat "$dir/stack-up.log"; exit 1; }
     {
       echo "BASE_URL=http://127.0.0.1:$port"
+      echo "HTTPS_URL=https://127.0.0.1:$https_port"
       echo "HANDLER_DIR=$build/handlers"
       echo "REPO_DIR=$repo"
+      echo "CRUDCTL=$build/tools/crudctl"
       "$repo/scripts/stack" env  # after `up`: the database password exists now
     } >>"$state"
     echo "test stack up at http://127.0.0.1:$port ($dir)"

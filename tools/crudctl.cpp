@@ -1,6 +1,7 @@
 // crudctl: the operator's command line. `crudctl migrate` applies the
-// numbered schema migrations to DATABASE_URL; `crudctl nginx-errors` prints
-// nginx's JSON error bodies from the one error table.
+// numbered schema migrations to DATABASE_URL; `crudctl make-admin USERNAME`
+// grants the admin role (never possible over the API); `crudctl
+// nginx-errors` prints nginx's JSON error bodies from the one error table.
 #include <sodium.h>
 
 #include <cstring>
@@ -17,6 +18,7 @@ using namespace crud;
 static int usage() {
   std::cerr << "usage: crudctl COMMAND\n"
                "  migrate        apply pending database migrations (DATABASE_URL)\n"
+               "  make-admin U   give user U (any letter case) the admin role\n"
                "  nginx-errors   print the nginx maps of JSON error bodies\n";
   return 64;
 }
@@ -47,6 +49,20 @@ static int nginx_errors() {
   return 0;
 }
 
+static int make_admin(Database& db, const std::string& username) {
+  static const Statement kPromote{
+      "crudctl_make_admin",
+      "UPDATE users SET role = 'admin', updated_at = now() WHERE lower(username) = lower($1) "
+      "RETURNING id"};
+  Rows rows = db.execute(kPromote, {username});
+  if (rows.empty()) {
+    std::cerr << "crudctl: no user named " << username << "\n";
+    return 1;
+  }
+  std::cout << "user " << rows.int64(0, 0) << " (" << username << ") is now an admin\n";
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return usage();
   if (std::strcmp(argv[1], "nginx-errors") == 0 && argc == 2) return nginx_errors();
@@ -56,6 +72,7 @@ int main(int argc, char** argv) {
     Logger log("crudctl", config.log_level);
     Database db(config, log);
     if (std::strcmp(argv[1], "migrate") == 0 && argc == 2) return migrate(db);
+    if (std::strcmp(argv[1], "make-admin") == 0 && argc == 3) return make_admin(db, argv[2]);
     return usage();
   } catch (const ConfigError& e) {
     std::cerr << "crudctl: configuration error: " << e.what() << "\n";

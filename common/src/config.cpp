@@ -48,7 +48,32 @@ Config Config::from_env() {
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error")
     throw ConfigError("LOG_LEVEL must be one of debug, info, warn, error");
+  c.jwt_keys = env_or("JWT_KEYS", "");
+  c.jwt_issuer = env_or("JWT_ISSUER", c.jwt_issuer);
+  c.jwt_audience = env_or("JWT_AUDIENCE", c.jwt_audience);
+  c.access_token_ttl_s = static_cast<int>(env_int("ACCESS_TOKEN_TTL_S", 900, 30, 86400));
+  c.refresh_token_ttl_s = static_cast<int>(env_int("REFRESH_TOKEN_TTL_S", 1209600, 60, 31536000));
+  c.session_secret = env_or("SESSION_SECRET", "");
+  c.totp_encryption_key = env_or("TOTP_ENCRYPTION_KEY", "");
   return c;
+}
+
+static bool is_hex_key(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char ch : s)
+    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')))
+      return false;
+  return true;
+}
+
+void Config::require_auth_secrets() const {
+  if (jwt_keys.empty())
+    throw ConfigError(
+        "JWT_KEYS is required (e.g. k1:<43 base64url characters of 32 random bytes>)");
+  if (!is_hex_key(session_secret))
+    throw ConfigError("SESSION_SECRET is required: 64 hex characters (32 random bytes)");
+  if (!is_hex_key(totp_encryption_key))
+    throw ConfigError("TOTP_ENCRYPTION_KEY is required: 64 hex characters (32 random bytes)");
 }
 
 }  // namespace crud

@@ -4,6 +4,7 @@
 #include <sys/time.h>
 
 #include <cstdlib>
+#include <vector>
 
 #include "crud/text.h"
 
@@ -18,7 +19,11 @@ static timeval to_timeval(int ms) {
   return tv;
 }
 
+constexpr std::chrono::seconds kReconnectPause{1};
+
 bool Redis::connect() {
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_connect_) return false;
   timeval tv = to_timeval(config_.redis_timeout_ms);
   const std::string& url = config_.redis_url;
   redisContext* c = nullptr;
@@ -36,20 +41,39 @@ bool Redis::connect() {
   if (!c || c->err) {
     log_.event(LogLevel::warn, std::string("redis connect failed: ") + (c ? c->errstr : "oom"));
     ctx_.reset();
+    next_connect_ = now + kReconnectPause;
     return false;
   }
   redisSetTimeout(c, tv);  // connect timeout does not cover commands
   return true;
 }
 
+Redis::Reply Redis::command(std::initializer_list<std::string_view> args) {
+  if (!configured()) return nullptr;
+  if (!ctx_ && !connect()) return nullptr;
+  std::vector<const char*> argv;
+  std::vector<std::size_t> lengths;
+  for (auto a : args) {
+    argv.push_back(a.data());
+    lengths.push_back(a.size());
+  }
+  Reply reply(static_cast<redisReply*>(
+      redisCommandArgv(ctx_.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
+  if (!reply) {
+    log_.event(LogLevel::warn, std::string("redis command failed: ") + ctx_->errstr);
+    ctx_.reset();  // a timed-out or broken context is dead
+    return nullptr;
+  }
+  if (reply->type == REDIS_REPLY_ERROR) {
+    log_.event(LogLevel::warn, std::string("redis error: ") + reply->str);
+    return nullptr;
+  }
+  return reply;
+}
+
 bool Redis::ping() {
-  if (!configured()) return false;
-  if (!ctx_ && !connect()) return false;
-  auto* reply = static_cast<redisReply*>(redisCommand(ctx_.get(), "PING"));
-  bool ok = reply && reply->type == REDIS_REPLY_STATUS;
-  if (reply) freeReplyObject(reply);
-  if (!ok) ctx_.reset();  // a timed-out or broken context is dead
-  return ok;
+  Reply reply = command({"PING"});
+  return reply && reply->type == REDIS_REPLY_STATUS;
 }
 
 }  // namespace crud

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "crud/text.h"
 
@@ -18,13 +19,31 @@ extern char** environ;
 
 namespace crud {
 
+static std::string hex_to_bytes(const std::string& hex) {
+  std::string out(hex.size() / 2, '\0');
+  sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.c_str(), hex.size(),
+                 nullptr, nullptr, nullptr);
+  return out;
+}
+
+// Validates the secrets first so a bad one is reported before any use.
+static const Config& with_auth_secrets(const Config& cfg) {
+  cfg.require_auth_secrets();
+  return cfg;
+}
+
 Context::Context(const Config& cfg, const std::string& endpoint)
-    : config(cfg),
+    : config(with_auth_secrets(cfg)),
       log(endpoint, cfg.log_level),
       db(cfg, log),
       redis(cfg, log),
       users(db),
-      passwords(cfg.password_opslimit, cfg.password_memlimit) {}
+      auth(db),
+      passwords(cfg.password_opslimit, cfg.password_memlimit),
+      keys(KeyRing::parse(cfg.jwt_keys)),
+      session_key(hex_to_bytes(cfg.session_secret)),
+      totp_box(SecretBox::from_hex_key(cfg.totp_encryption_key)),
+      throttle(redis, auth, log) {}
 
 namespace {
 
@@ -108,7 +127,14 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
 }
 
 Response error_response(const ApiError& e, const std::string& request_id) {
-  return json_response(error_status(e.code()), error_body(e.code(), e.details(), request_id));
+  Response r = json_response(error_status(e.code()), error_body(e.code(), e.details(), request_id));
+  if (e.retry_after_s() > 0) r.with_header("Retry-After", std::to_string(e.retry_after_s()));
+  // RFC 9110: a 401 names the scheme to use (RFC 6750 adds the error).
+  if (e.code() == ErrorCode::invalid_token)
+    r.with_header("WWW-Authenticate", R"(Bearer realm="crud", error="invalid_token")");
+  else if (error_status(e.code()) == 401)
+    r.with_header("WWW-Authenticate", R"(Bearer realm="crud")");
+  return r;
 }
 
 // Runs the handler and always yields a response; nothing escapes.
@@ -172,18 +198,20 @@ int serve(const Endpoint& ep) {
     return 1;
   }
   Config config;
+  std::unique_ptr<Context> context;
   try {
     config = Config::from_env();
+    context = std::make_unique<Context>(config, ep.name);
   } catch (const ConfigError& e) {
     std::cerr << ep.name << ": configuration error: " << e.what() << "\n";
     return 2;
   }
+  Context& ctx = *context;
   if (FCGX_Init() != 0) {
     std::cerr << ep.name << ": FCGX_Init failed\n";
     return 1;
   }
   install_signal_handlers();
-  Context ctx(config, ep.name);
 
   if (FCGX_IsCGI()) {
     handle_one(

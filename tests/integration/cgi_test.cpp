@@ -1,13 +1,18 @@
 // Plain CGI mode: each handler executable, started once per request with the
 // request in its environment and body on stdin (as Apache mod_cgi does), must
 // answer with a CGI response on stdout, read exactly CONTENT_LENGTH bytes, and
-// refuse to start without its required configuration.
+// refuse to start without its required configuration (database and the
+// authentication secrets).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "support/admin.h"
+#include "support/auth_client.h"
 #include "support/http_client.h"
 #include "support/json_checks.h"
 #include "support/param_name.h"
@@ -72,22 +77,39 @@ std::string handler(const std::string& name) { return stack_env().handler_dir + 
 
 // The environment a CGI server hands a handler, and nothing else.
 std::vector<std::string> cgi_env(const std::string& method, const std::string& uri,
-                                 const std::string& content_length = "",
-                                 bool with_database = true) {
+                                 const std::string& content_length = "") {
+  const auto& stack = stack_env();
   std::vector<std::string> env = {
       "GATEWAY_INTERFACE=CGI/1.1",
       "REQUEST_METHOD=" + method,
       "REQUEST_URI=" + uri,
-      "REDIS_URL=" + stack_env().redis_url,
+      "DATABASE_URL=" + stack.database_url,
+      "REDIS_URL=" + stack.redis_url,
+      "JWT_KEYS=" + stack.jwt_keys,
+      "SESSION_SECRET=" + stack.session_secret,
+      "TOTP_ENCRYPTION_KEY=" + stack.totp_encryption_key,
       // The cheapest argon2id cost, so CGI registrations stay fast.
       "PASSWORD_OPSLIMIT=1",
       "PASSWORD_MEMLIMIT=8192",
   };
-  if (with_database) env.push_back("DATABASE_URL=" + stack_env().database_url);
   if (!content_length.empty()) {
     env.push_back("CONTENT_TYPE=application/json");
     env.push_back("CONTENT_LENGTH=" + content_length);
   }
+  return env;
+}
+
+// `env` without the setting `name`.
+std::vector<std::string> without(std::vector<std::string> env, const std::string& name) {
+  env.erase(std::remove_if(env.begin(), env.end(),
+                           [&](const std::string& e) { return e.rfind(name + "=", 0) == 0; }),
+            env.end());
+  return env;
+}
+
+// `env` plus the Authorization header as CGI passes it.
+std::vector<std::string> with_bearer(std::vector<std::string> env, const std::string& token) {
+  env.push_back("HTTP_AUTHORIZATION=Bearer " + token);
   return env;
 }
 
@@ -114,7 +136,8 @@ TEST(Cgi, RegisterThenReadUser) {
   const std::string path = "/api/users/" + std::to_string(id);
   EXPECT_EQ(header_of(created, "Location"), path);
 
-  const auto read = run_cgi("read_user", cgi_env("GET", path), "");
+  const auto read =
+      run_cgi("read_user", with_bearer(cgi_env("GET", path), shared_admin().access_token), "");
   ASSERT_TRUE(read.exited_zero()) << read.describe();
   const auto got = parse_cgi(read.out);
   EXPECT_EQ(got.status, 200) << read.describe();
@@ -190,6 +213,33 @@ TEST(Cgi, BodyShorterThanContentLengthIs400) {
   EXPECT_EQ(error_code_of(r), "incomplete_body") << run.describe();
 }
 
+// Reads need an authenticated caller in CGI mode too.
+TEST(Cgi, ReadUserWithoutCredentialsIs401) {
+  const auto user = create_user();
+  const auto run =
+      run_cgi("read_user", cgi_env("GET", "/api/users/" + std::to_string(user.id)), "");
+  const auto r = parse_cgi(run.out);
+  EXPECT_EQ(r.status, 401) << run.describe();
+  EXPECT_EQ(error_code_of(r), "unauthorized") << run.describe();
+}
+
+// The auth endpoints run as CGI as well: log in, then ask who we are.
+TEST(Cgi, LoginThenMe) {
+  const auto user = create_user();
+  const std::string body = credentials_body(user.username, user.password);
+  const auto run =
+      run_cgi("login", cgi_env("POST", "/api/login", std::to_string(body.size())), body);
+  const auto logged_in = parse_cgi(run.out);
+  ASSERT_EQ(logged_in.status, 200) << run.describe();
+  const std::string token = string_member(parse_json(logged_in.body), "access_token");
+  ASSERT_FALSE(token.empty()) << run.describe();
+
+  const auto me = run_cgi("me", with_bearer(cgi_env("GET", "/api/me"), token), "");
+  const auto got = parse_cgi(me.out);
+  EXPECT_EQ(got.status, 200) << me.describe();
+  EXPECT_EQ(int64_member(parse_json(got.body), "user_id"), user.id) << me.describe();
+}
+
 // Each handler with the request it serves, for the start-up check.
 struct HandlerRequest {
   const char* handler;
@@ -197,15 +247,33 @@ struct HandlerRequest {
   const char* uri;
 };
 
-class CgiWithoutDatabaseUrl : public testing::TestWithParam<HandlerRequest> {};
+const HandlerRequest kHandlers[] = {
+    {"register", "POST", "/api/register"},
+    {"read_user", "GET", "/api/users/1"},
+    {"list_users", "GET", "/api/users"},
+    {"update_user", "PUT", "/api/users/1"},
+    {"delete_user", "DELETE", "/api/users/1"},
+    {"login", "POST", "/api/login"},
+    {"token_refresh", "POST", "/api/token/refresh"},
+    {"logout", "POST", "/api/logout"},
+    {"me", "GET", "/api/me"},
+    {"change_password", "PUT", "/api/users/1/password"},
+    {"totp", "POST", "/api/me/totp"},
+};
 
-TEST_P(CgiWithoutDatabaseUrl, ExitsNonZeroWithOneLineNamingIt) {
-  const auto& row = GetParam();
-  const auto run = run_cgi(row.handler, cgi_env(row.method, row.uri, "", false), "");
+// Settings every handler needs before it serves anything.
+const char* const kRequiredSettings[] = {"DATABASE_URL", "JWT_KEYS", "SESSION_SECRET",
+                                         "TOTP_ENCRYPTION_KEY"};
+
+class CgiWithoutSetting : public testing::TestWithParam<std::tuple<HandlerRequest, const char*>> {};
+
+TEST_P(CgiWithoutSetting, ExitsNonZeroWithOneLineNamingIt) {
+  const auto& [row, setting] = GetParam();
+  const auto run = run_cgi(row.handler, without(cgi_env(row.method, row.uri), setting), "");
   EXPECT_FALSE(run.timed_out) << run.describe();
   EXPECT_EQ(run.term_signal, 0) << "crashed instead of stopping\n" << run.describe();
   EXPECT_NE(run.exit_code, 0) << run.describe();
-  EXPECT_NE(run.err.find("DATABASE_URL"), std::string::npos) << run.describe();
+  EXPECT_NE(run.err.find(setting), std::string::npos) << run.describe();
   std::string message = run.err;
   while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
     message.pop_back();
@@ -214,13 +282,13 @@ TEST_P(CgiWithoutDatabaseUrl, ExitsNonZeroWithOneLineNamingIt) {
   EXPECT_EQ(message.find('\n'), std::string::npos) << "want one line\n" << run.describe();
 }
 
-INSTANTIATE_TEST_SUITE_P(Handlers, CgiWithoutDatabaseUrl,
-                         testing::Values(HandlerRequest{"register", "POST", "/api/register"},
-                                         HandlerRequest{"read_user", "GET", "/api/users/1"},
-                                         HandlerRequest{"list_users", "GET", "/api/users"},
-                                         HandlerRequest{"update_user", "PUT", "/api/users/1"},
-                                         HandlerRequest{"delete_user", "DELETE", "/api/users/1"}),
-                         [](const auto& row) { return std::string(row.param.handler); });
+INSTANTIATE_TEST_SUITE_P(Handlers, CgiWithoutSetting,
+                         testing::Combine(testing::ValuesIn(kHandlers),
+                                          testing::ValuesIn(kRequiredSettings)),
+                         [](const auto& row) {
+                           return std::string(std::get<0>(row.param).handler) + "_without_" +
+                                  std::get<1>(row.param);
+                         });
 
 }  // namespace
 }  // namespace itest

@@ -24,8 +24,19 @@ struct Config {
   std::size_t password_memlimit = 0;    // PASSWORD_MEMLIMIT in bytes (0 = INTERACTIVE)
   std::string log_level = "info";       // LOG_LEVEL: debug, info, warn, error
 
+  // Authentication (required by every endpoint, not by crudctl).
+  std::string jwt_keys;                   // JWT_KEYS: "kid:base64url,..." (first signs)
+  std::string jwt_issuer = "crud";        // JWT_ISSUER
+  std::string jwt_audience = "crud-api";  // JWT_AUDIENCE
+  int access_token_ttl_s = 900;           // ACCESS_TOKEN_TTL_S
+  int refresh_token_ttl_s = 1209600;      // REFRESH_TOKEN_TTL_S (14 days)
+  std::string session_secret;             // SESSION_SECRET: 64 hex chars, signs CSRF tokens
+  std::string totp_encryption_key;        // TOTP_ENCRYPTION_KEY: 64 hex chars
+
   // Reads every setting; throws ConfigError on the first bad one.
   static Config from_env();
+  // Throws ConfigError unless the authentication secrets are set and well-formed.
+  void require_auth_secrets() const;
 };
 
 // The value of an optional setting, or fallback when it is unset or empty.

@@ -10,34 +10,45 @@
 namespace crud {
 
 // X(code, http_status, message)
-#define CRUD_ERRORS(X)                                                                      \
-  X(bad_request, 400, "The request is malformed.")                                          \
-  X(invalid_json, 400, "The request body is not valid JSON.")                               \
-  X(body_not_object, 400, "The request body must be a JSON object.")                        \
-  X(missing_body, 400, "This request needs a JSON body.")                                   \
-  X(missing_field, 400, "A required field is missing.")                                     \
-  X(invalid_type, 400, "A field has the wrong type.")                                       \
-  X(unknown_field, 400, "The body contains a field this endpoint does not accept.")         \
-  X(duplicate_field, 400, "The body contains the same field twice.")                        \
-  X(invalid_query, 400, "A query parameter is not valid.")                                  \
-  X(invalid_content_length, 400, "The Content-Length header is not valid.")                 \
-  X(incomplete_body, 400, "The request body is shorter than its Content-Length.")           \
-  X(unauthorized, 401, "Authentication is required.")                                       \
-  X(forbidden, 403, "You are not allowed to do this.")                                      \
-  X(not_found, 404, "No such resource.")                                                    \
-  X(method_not_allowed, 405, "This method is not allowed on this resource.")                \
-  X(username_taken, 409, "That username is already registered.")                            \
-  X(request_timeout, 408, "The request was not received in time.")                          \
-  X(precondition_failed, 412, "The resource has changed since you read it; read it again.") \
-  X(payload_too_large, 413, "The request body is larger than 16 KiB.")                      \
-  X(uri_too_long, 414, "The request URI is too long.")                                      \
-  X(unsupported_media_type, 415, "Send the body as application/json; charset=utf-8.")       \
-  X(validation_failed, 422, "Some fields are not valid; see details.")                      \
-  X(rate_limited, 429, "Too many requests; wait and try again.")                            \
-  X(internal_error, 500, "Something went wrong on our side; try again later.")              \
-  X(bad_gateway, 502, "The service is restarting; try again in a moment.")                  \
-  X(service_unavailable, 503, "The service is temporarily unavailable; try again later.")   \
-  X(database_unavailable, 503, "The database is temporarily unavailable; try again later.") \
+#define CRUD_ERRORS(X)                                                                            \
+  X(bad_request, 400, "The request is malformed.")                                                \
+  X(invalid_json, 400, "The request body is not valid JSON.")                                     \
+  X(body_not_object, 400, "The request body must be a JSON object.")                              \
+  X(missing_body, 400, "This request needs a JSON body.")                                         \
+  X(missing_field, 400, "A required field is missing.")                                           \
+  X(invalid_type, 400, "A field has the wrong type.")                                             \
+  X(unknown_field, 400, "The body contains a field this endpoint does not accept.")               \
+  X(duplicate_field, 400, "The body contains the same field twice.")                              \
+  X(invalid_query, 400, "A query parameter is not valid.")                                        \
+  X(invalid_content_length, 400, "The Content-Length header is not valid.")                       \
+  X(incomplete_body, 400, "The request body is shorter than its Content-Length.")                 \
+  X(unauthorized, 401, "Log in first: send a bearer token or a session cookie.")                  \
+  X(invalid_token, 401, "The access token is invalid or expired; refresh it or log in again.")    \
+  X(invalid_credentials, 401, "The username or password is wrong.")                               \
+  X(totp_required, 401, "Enter the code from your authenticator app.")                            \
+  X(invalid_totp, 401, "That authentication code is wrong or was already used.")                  \
+  X(invalid_refresh_token, 401, "The refresh token is invalid, expired or used; log in again.")   \
+  X(csrf_failed, 403, "Missing or wrong X-CSRF-Token header for this session.")                   \
+  X(wrong_password, 403, "The current password is wrong.")                                        \
+  X(forbidden, 403, "You are not allowed to do this.")                                            \
+  X(not_found, 404, "No such resource.")                                                          \
+  X(method_not_allowed, 405, "This method is not allowed on this resource.")                      \
+  X(username_taken, 409, "That username is already registered.")                                  \
+  X(request_timeout, 408, "The request was not received in time.")                                \
+  X(totp_already_enabled, 409, "Two-factor authentication is already on.")                        \
+  X(totp_not_enrolled, 409, "Start two-factor enrolment first (POST /api/me/totp).")              \
+  X(totp_not_enabled, 409, "Two-factor authentication is not on.")                                \
+  X(precondition_failed, 412, "The resource has changed since you read it; read it again.")       \
+  X(payload_too_large, 413, "The request body is larger than 16 KiB.")                            \
+  X(uri_too_long, 414, "The request URI is too long.")                                            \
+  X(unsupported_media_type, 415, "Send the body as application/json; charset=utf-8.")             \
+  X(validation_failed, 422, "Some fields are not valid; see details.")                            \
+  X(rate_limited, 429, "Too many requests; wait and try again.")                                  \
+  X(too_many_login_attempts, 429, "Too many failed logins for this account; wait and try again.") \
+  X(internal_error, 500, "Something went wrong on our side; try again later.")                    \
+  X(bad_gateway, 502, "The service is restarting; try again in a moment.")                        \
+  X(service_unavailable, 503, "The service is temporarily unavailable; try again later.")         \
+  X(database_unavailable, 503, "The database is temporarily unavailable; try again later.")       \
   X(gateway_timeout, 504, "The request took too long; try again later.")
 
 enum class ErrorCode {
@@ -67,10 +78,17 @@ class ApiError : public std::runtime_error {
 
   ErrorCode code() const { return code_; }
   const std::vector<ErrorDetail>& details() const { return details_; }
+  // Asks the client to wait this many seconds (a Retry-After header).
+  ApiError& retry_after(long long seconds) {
+    retry_after_s_ = seconds;
+    return *this;
+  }
+  long long retry_after_s() const { return retry_after_s_; }
 
  private:
   ErrorCode code_;
   std::vector<ErrorDetail> details_;
+  long long retry_after_s_ = 0;
 };
 
 }  // namespace crud

@@ -5,8 +5,11 @@
 
 #include <hiredis/hiredis.h>
 
+#include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "crud/config.h"
 #include "crud/log.h"
@@ -21,6 +24,14 @@ class Redis {
   // True when Redis answers PING within the timeout.
   bool ping();
 
+  struct FreeReply {
+    void operator()(redisReply* r) const { freeReplyObject(r); }
+  };
+  using Reply = std::unique_ptr<redisReply, FreeReply>;
+  // Runs one command (binary-safe arguments); nullptr when Redis is off,
+  // unreachable, timed out or answered with an error.
+  Reply command(std::initializer_list<std::string_view> args);
+
  private:
   bool connect();
   struct Free {
@@ -29,6 +40,9 @@ class Redis {
   const Config& config_;
   const Logger& log_;
   std::unique_ptr<redisContext, Free> ctx_;
+  // After a failed connect, wait before the next try: a Redis that is down
+  // costs requests nothing and fills no log.
+  std::chrono::steady_clock::time_point next_connect_{};
 };
 
 }  // namespace crud

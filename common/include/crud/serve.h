@@ -9,17 +9,23 @@
 #include <string>
 #include <vector>
 
+#include "crud/auth.h"
+#include "crud/auth_store.h"
 #include "crud/config.h"
 #include "crud/http.h"
+#include "crud/jwt.h"
 #include "crud/log.h"
 #include "crud/password.h"
 #include "crud/pg.h"
 #include "crud/redis.h"
+#include "crud/secretbox.h"
 #include "crud/store.h"
+#include "crud/throttle.h"
 
 namespace crud {
 
 // What a handler may use besides the request: one per worker process.
+// Construction checks the secrets and throws ConfigError on a bad one.
 struct Context {
   explicit Context(const Config& config, const std::string& endpoint);
   const Config& config;
@@ -27,7 +33,12 @@ struct Context {
   Database db;
   Redis redis;
   PgUserStore users;
+  PgAuthStore auth;
   PasswordHasher passwords;
+  KeyRing keys;
+  std::string session_key;  // raw bytes of SESSION_SECRET
+  SecretBox totp_box;
+  LoginThrottle throttle;
 };
 
 using Handler = std::function<Response(const Request&, Context&)>;

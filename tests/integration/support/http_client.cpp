@@ -8,6 +8,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "support/admin.h"
 #include "support/stack_env.h"
 
 namespace itest {
@@ -88,6 +89,14 @@ Response request(const std::string& method, const std::string& path,
   static std::once_flag curl_ready;
   std::call_once(curl_ready, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 
+  // A caller that brings credentials (or opts out with an empty Authorization)
+  // gets none added; everyone else acts as this process's admin.
+  bool brings_credentials = false;
+  for (const auto& [name, value] : headers) {
+    if (iequals(name, "Authorization") || iequals(name, "Cookie")) brings_credentials = true;
+  }
+  const std::string admin_token = brings_credentials ? "" : shared_admin().access_token;
+
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) throw std::runtime_error("curl_easy_init failed");
   CURL* h = curl.get();
@@ -126,6 +135,7 @@ Response request(const std::string& method, const std::string& path,
     if (iequals(name, "Content-Type")) has_content_type = true;
     append_header(list, name + ":" + (value.empty() ? "" : " " + value));
   }
+  if (!admin_token.empty()) append_header(list, "Authorization: Bearer " + admin_token);
   // curl would label a body as a form; the API speaks JSON.
   if (body && !has_content_type) append_header(list, "Content-Type: application/json");
   // No "Expect: 100-continue" round trip: nginx must answer the body as sent.

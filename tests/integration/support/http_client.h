@@ -31,6 +31,9 @@ struct Response {
 // stack's BASE_URL. When `body` has a value it is sent, even when empty, and
 // Content-Type defaults to application/json. A header given with an empty
 // value is removed from the request (e.g. {"Content-Type", ""}).
+// Unless `headers` has an Authorization or Cookie header, the request carries
+// "Authorization: Bearer <access token of this process's admin>" (see admin.h);
+// {"Authorization", ""} sends it without any credentials.
 // Throws std::runtime_error when no HTTP response arrives at all.
 Response request(const std::string& method, const std::string& path,
                  const std::optional<std::string>& body = std::nullopt,

@@ -114,7 +114,19 @@ testing::AssertionResult IsApiError(const Response& r, int status, const std::st
   return testing::AssertionSuccess();
 }
 
-testing::AssertionResult HasDetails(const Response& r, const Details& expected) {
+testing::AssertionResult IsApiErrorStatus(const Response& r, int status) {
+  const auto doc = parse_json(r.body);
+  std::string code;
+  if (doc.IsObject() && doc.HasMember("error")) code = string_member(doc["error"], "code");
+  if (code.empty()) {
+    return testing::AssertionFailure() << "want an error body with a code\n" << r.describe();
+  }
+  return IsApiError(r, status, code);
+}
+
+namespace {
+
+Details details_of(const Response& r) {
   const auto doc = parse_json(r.body);
   Details actual;
   if (doc.IsObject() && doc.HasMember("error") && doc["error"].IsObject() &&
@@ -123,6 +135,20 @@ testing::AssertionResult HasDetails(const Response& r, const Details& expected) 
       actual.emplace(string_member(d, "field"), string_member(d, "problem"));
     }
   }
+  return actual;
+}
+
+}  // namespace
+
+testing::AssertionResult HasOneDetailFor(const Response& r, const std::string& field) {
+  const Details actual = details_of(r);
+  if (actual.size() == 1 && actual.begin()->first == field) return testing::AssertionSuccess();
+  return testing::AssertionFailure() << "want one detail for field " << field << "\n"
+                                     << r.describe();
+}
+
+testing::AssertionResult HasDetails(const Response& r, const Details& expected) {
+  const Details actual = details_of(r);
   if (actual == expected) return testing::AssertionSuccess();
   auto failure = testing::AssertionFailure() << "want details";
   for (const auto& [field, problem] : expected) failure << " {" << field << ", " << problem << "}";

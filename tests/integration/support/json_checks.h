@@ -36,8 +36,13 @@ testing::AssertionResult IsJsonResponse(const Response& r, int status);
 // X-Request-ID header, message is non-empty, details (if present) are well formed.
 testing::AssertionResult IsApiError(const Response& r, int status, const std::string& code);
 
+// IsApiError with whatever code the body names, for rules that fix only the status.
+testing::AssertionResult IsApiErrorStatus(const Response& r, int status);
+
 // The error's details are exactly `expected`.
 testing::AssertionResult HasDetails(const Response& r, const Details& expected);
+// The error's details are exactly one, about `field` (any problem).
+testing::AssertionResult HasOneDetailFor(const Response& r, const std::string& field);
 
 // An object with exactly user_id (positive integer), username (string),
 // created_at and updated_at (RFC 3339 UTC, "YYYY-MM-DDTHH:MM:SSZ").

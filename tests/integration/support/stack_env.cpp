@@ -43,6 +43,13 @@ StackEnv load_stack_env() {
   env.redis_url = need("REDIS_URL");
   env.handler_dir = need("HANDLER_DIR");
   env.repo_dir = need("REPO_DIR");
+  const auto crudctl = values.find("CRUDCTL");
+  env.crudctl = crudctl != values.end() && !crudctl->second.empty()
+                    ? crudctl->second
+                    : env.handler_dir + "/../tools/crudctl";
+  env.jwt_keys = need("JWT_KEYS");
+  env.session_secret = need("SESSION_SECRET");
+  env.totp_encryption_key = need("TOTP_ENCRYPTION_KEY");
   return env;
 }
 

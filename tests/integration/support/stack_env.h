@@ -15,6 +15,11 @@ struct StackEnv {
   std::string redis_url;     // the stack's Redis
   std::string handler_dir;   // folder holding the handler executables
   std::string repo_dir;      // the repository root
+  std::string crudctl;       // the operator tool (CRUDCTL, else HANDLER_DIR/../tools/crudctl)
+  // The workers' authentication settings, for CGI runs and forging tokens.
+  std::string jwt_keys;             // "kid:base64url-secret,..." (first one signs)
+  std::string session_secret;       // 64 hex characters
+  std::string totp_encryption_key;  // 64 hex characters
 };
 
 // The stack description; throws std::runtime_error naming what is missing.

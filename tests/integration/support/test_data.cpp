@@ -10,6 +10,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "support/auth_client.h"
 #include "support/http_client.h"
 #include "support/json_checks.h"
 
@@ -70,7 +71,9 @@ CreatedUser create_user(const std::string& username) {
   CreatedUser user;
   user.username = username.empty() ? unique_username("user") : username;
   user.password = strong_password();
-  const auto r = request("POST", "/api/register", credentials_body(user.username, user.password));
+  // Registering needs no credentials, as for any visitor.
+  const auto r =
+      request("POST", "/api/register", credentials_body(user.username, user.password), anonymous());
   const auto id = int64_member(parse_json(r.body), "user_id");
   if (r.status != 201 || !id) {
     throw std::runtime_error("setup: registering " + user.username + " failed\n" + r.describe());

@@ -31,11 +31,11 @@ struct CreatedUser {
   std::string password;
 };
 
-// Registers `username` (a fresh name when empty) via POST /api/register.
+// Registers `username` (a fresh name when empty) via an anonymous POST /api/register.
 // Throws std::runtime_error with the response unless it is 201 with a user_id.
 CreatedUser create_user(const std::string& username = "");
 
-// The strong ETag of GET /api/users/{id}; throws unless the GET is 200.
+// The strong ETag of GET /api/users/{id} (read as the admin); throws unless 200.
 std::string current_etag(std::int64_t id);
 
 // Walks GET /api/users from after=`after` to the end (following "next") and
