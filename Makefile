@@ -2,6 +2,7 @@
 #   make            build (build/)
 #   make run        build and start the whole stack (scripts/stack up)
 #   make stop       stop it
+#   make deploy ENDPOINT=x / make rollback ENDPOINT=x   swap one endpoint, no downtime
 #   make test       unit + integration tests, then again under ASan+UBSan
 #   make format     clang-format the C++ sources; make format-check verifies
 BUILD      ?= build
@@ -10,7 +11,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?= -DCRUD_WERROR=ON
 SOURCES     = $(shell git ls-files '*.cpp' '*.h')
 
-.PHONY: all build run stop test test-release test-asan format format-check
+.PHONY: all build run stop deploy rollback test test-release test-asan format format-check
 
 all: build
 
@@ -20,6 +21,14 @@ build:
 
 run:
 	scripts/stack up
+
+# Redeploy one endpoint with no failed request: make deploy ENDPOINT=update_user
+deploy:
+	cmake --build $(BUILD) --target $(ENDPOINT) -j $(JOBS)
+	scripts/stack deploy $(ENDPOINT)
+
+rollback:
+	scripts/stack rollback $(ENDPOINT)
 
 stop:
 	scripts/stack down

@@ -1,6 +1,7 @@
 // GET /healthz (the process answers) and GET /readyz (PostgreSQL answers;
-// Redis down is "degraded" but still ready).
+// Redis down or a dead worker pool is "degraded" but still ready).
 #include "crud/json.h"
+#include "crud/pool_probe.h"
 #include "crud/serve.h"
 
 using namespace crud;
@@ -12,14 +13,20 @@ static Response health(const Request& req, Context& ctx) {
   bool postgres_up = ctx.db.ping();
   if (!postgres_up) throw ApiError(ErrorCode::service_unavailable, "postgres", "down");
   const char* redis = !ctx.redis.configured() ? "off" : ctx.redis.ping() ? "up" : "down";
-  bool degraded = std::string_view(redis) == "down";
+  // A pool that crash-looped until multiwatch gave up shows here, not only
+  // as a quietly smaller pool.
+  auto pools_down = unreachable_pools(ctx.config.pool_socket_dir);
+  bool degraded = std::string_view(redis) == "down" || !pools_down.empty();
 
   JsonWriter w;
   w.begin_object()
       .field("status", degraded ? "degraded" : "ready")
       .field("postgres", "up")
       .field("redis", redis)
-      .end_object();
+      .key("pools_down")
+      .begin_array();
+  for (const auto& pool : pools_down) w.value(pool);
+  w.end_array().end_object();
   return json_response(200, w.str());
 }
 

@@ -39,6 +39,8 @@ Config Config::from_env() {
   c.db_statement_timeout_ms =
       static_cast<int>(env_int("DB_STATEMENT_TIMEOUT_MS", 5000, 10, 600000));
   c.redis_timeout_ms = static_cast<int>(env_int("REDIS_TIMEOUT_MS", 50, 1, 10000));
+  c.request_timeout_s = static_cast<int>(env_int("REQUEST_TIMEOUT_S", 20, 1, 3600));
+  c.pool_socket_dir = env_or("POOL_SOCKET_DIR", "");
   c.password_opslimit = static_cast<std::uint64_t>(env_int(
       "PASSWORD_OPSLIMIT", crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_OPSLIMIT_MIN, 1000));
   c.password_memlimit =

@@ -3,6 +3,7 @@
 #include "crud/pg.h"
 
 #include <poll.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -41,6 +42,8 @@ void Database::reconnect() {
   conn_.reset();
   std::string timeout = std::to_string(config_.db_connect_timeout_s);
   std::string options = "-c statement_timeout=" + std::to_string(config_.db_statement_timeout_ms);
+  // "endpoint:pid" in pg_stat_activity tells which worker holds a connection.
+  std::string application = log_.endpoint() + ":" + std::to_string(getpid());
   // Defaults first: settings written into DATABASE_URL (expanded last) win.
   const char* keys[] = {"connect_timeout",  "keepalives",
                         "keepalives_idle",  "keepalives_interval",
@@ -54,7 +57,7 @@ void Database::reconnect() {
                           "3",
                           "UTF8",
                           options.c_str(),
-                          "crud",
+                          application.c_str(),
                           config_.database_url.c_str(),
                           nullptr};
   conn_.reset(PQconnectdbParams(keys, values, 1));

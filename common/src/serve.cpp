@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "crud/text.h"
+#include "crud/watchdog.h"
 
 extern char** environ;
 
@@ -178,16 +179,21 @@ double elapsed_ms(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+// One request from parameters to written response; `watchdog` (FastCGI
+// only) ends the worker if this takes longer than REQUEST_TIMEOUT_S.
 template <typename ReadFn, typename WriteFn>
-void handle_one(const Endpoint& ep, Context& ctx, char** params, ReadFn read, WriteFn write) {
+void handle_one(const Endpoint& ep, Context& ctx, char** params, ReadFn read, WriteFn write,
+                RequestWatchdog* watchdog) {
   auto start = std::chrono::steady_clock::now();
   Request req = request_from_params(params);
+  if (watchdog) watchdog->arm(req.request_id);
   ctx.log.set_request_id(req.request_id);
   Response r = respond(ep, req, ctx, read);
   std::string out = render(req, r);
   write(out);
   ctx.log.request(req.request_id, req.method, req.path, r.status, elapsed_ms(start));
   ctx.log.set_request_id("");
+  if (watchdog) watchdog->disarm();
 }
 
 }  // namespace
@@ -219,10 +225,12 @@ int serve(const Endpoint& ep) {
         [](const std::string& out) {
           std::fwrite(out.data(), 1, out.size(), stdout);
           std::fflush(stdout);
-        });
+        },
+        nullptr);
     return 0;
   }
 
+  RequestWatchdog watchdog(ctx.log, std::chrono::seconds(config.request_timeout_s));
   FCGX_Request fr;
   // FAIL_ACCEPT_ON_INTR: without it, workers queued on libfcgi's accept lock
   // retry forever and never see a stop signal.
@@ -241,7 +249,8 @@ int serve(const Endpoint& ep) {
         },
         [&](const std::string& out) {
           FCGX_PutStr(out.data(), static_cast<int>(out.size()), fr.out);
-        });
+        },
+        &watchdog);
     FCGX_Finish_r(&fr);
   }
   ctx.log.event(LogLevel::info, "worker stopping");

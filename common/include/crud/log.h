@@ -18,6 +18,7 @@ class Logger {
                int status, double duration_ms) const;
   // A free-form event line tagged with the current request id (if any).
   void event(LogLevel level, std::string_view message) const;
+  const std::string& endpoint() const { return endpoint_; }
   // Tags later event lines with this request id ("" outside a request).
   void set_request_id(std::string id) { request_id_ = std::move(id); }
 
