@@ -6,6 +6,9 @@
 
 using namespace crud;
 
+// Test types stay local: another test file may define its own with the same name.
+namespace {
+
 static Request request_with(std::vector<std::string> params, std::string path = "",
                             std::string body = "") {
   static std::vector<std::vector<std::string>> keep;  // params must outlive the Request
@@ -118,3 +121,5 @@ TEST(RequestHeader, MapsNamesToCgiParams) {
   EXPECT_EQ(r.header("x-request-id"), "abc");
   EXPECT_EQ(r.header("If-None-Match"), "");
 }
+
+}  // namespace

@@ -7,6 +7,9 @@
 
 using namespace crud;
 
+// Test types stay local: another test file may define its own with the same name.
+namespace {
+
 struct BodyCase {
   std::string body;
   ErrorCode expected;
@@ -68,3 +71,5 @@ TEST(JsonWriter, EscapesText) {
       .end_object();
   EXPECT_EQ(w.str(), R"({"name":"a\"b<\n","n":7,"x":null})");
 }
+
+}  // namespace

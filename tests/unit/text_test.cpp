@@ -5,6 +5,9 @@
 
 using namespace crud;
 
+// Test types stay local: another test file may define its own with the same name.
+namespace {
+
 struct DecimalCase {
   const char* input;
   std::optional<std::int64_t> expected;
@@ -58,3 +61,5 @@ TEST(CaseHelpers, AsciiOnly) {
   EXPECT_FALSE(iequals("Alice", "Alic"));
   EXPECT_EQ(ascii_lower("Bob_1.X"), "bob_1.x");
 }
+
+}  // namespace

@@ -7,6 +7,9 @@
 
 using namespace crud;
 
+// Test types stay local: another test file may define its own with the same name.
+namespace {
+
 static std::vector<std::string> problems_of(const std::vector<ErrorDetail>& details) {
   std::vector<std::string> out;
   for (const auto& d : details) out.push_back(d.field + ":" + d.problem);
@@ -100,3 +103,5 @@ TEST(IfNoneMatch, WeakComparison) {
   EXPECT_FALSE(if_none_match_hits("\"v5\"", etag));
   EXPECT_FALSE(if_none_match_hits("", etag));
 }
+
+}  // namespace
