@@ -1,5 +1,7 @@
-// UserStore over PostgreSQL: one prepared statement per operation, each
-// write a single statement (and so a single transaction).
+// UserStore over PostgreSQL: one prepared statement per operation. Writes
+// run in an explicit transaction: a worker that dies mid-request never sends
+// COMMIT, so a write whose client got an error is never applied (an
+// autocommit statement waiting on a lock would still commit after the death).
 #include "crud/pg.h"
 #include "crud/store.h"
 
@@ -35,7 +37,9 @@ static User user_from_row(const Rows& rows, int row) {
 }
 
 std::int64_t PgUserStore::create(const std::string& username, const std::string& password_hash) {
-  return db_.execute(kCreate, {username, password_hash}).int64(0, 0);
+  std::int64_t id = 0;
+  db_.transaction([&] { id = db_.execute(kCreate, {username, password_hash}).int64(0, 0); });
+  return id;
 }
 
 std::optional<User> PgUserStore::find(std::int64_t id) {
@@ -66,12 +70,23 @@ RenameResult PgUserStore::rename(std::int64_t id, const std::string& username,
                                  const std::optional<IfMatch>& expected) {
   Param versions =
       (!expected || expected->any) ? Param(std::nullopt) : Param(version_array(expected->versions));
-  Rows rows = db_.execute(kRename, {id, username, versions});
-  if (!rows.empty()) return {RenameOutcome::renamed, rows.int64(0, 0)};
-  bool exists = !db_.query(kExists, {id}).empty();
-  return {exists ? RenameOutcome::version_mismatch : RenameOutcome::not_found};
+  RenameResult result{RenameOutcome::renamed};
+  db_.transaction([&] {
+    Rows rows = db_.execute(kRename, {id, username, versions});
+    if (!rows.empty()) {
+      result.version = rows.int64(0, 0);
+      return;
+    }
+    bool exists = !db_.query(kExists, {id}).empty();
+    result.outcome = exists ? RenameOutcome::version_mismatch : RenameOutcome::not_found;
+  });
+  return result;
 }
 
-bool PgUserStore::remove(std::int64_t id) { return db_.execute(kRemove, {id}).affected() > 0; }
+bool PgUserStore::remove(std::int64_t id) {
+  bool removed = false;
+  db_.transaction([&] { removed = db_.execute(kRemove, {id}).affected() > 0; });
+  return removed;
+}
 
 }  // namespace crud

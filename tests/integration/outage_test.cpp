@@ -10,6 +10,7 @@
 #include "support/http_client.h"
 #include "support/json_checks.h"
 #include "support/process.h"
+#include "support/stack_control.h"
 #include "support/stack_env.h"
 #include "support/test_data.h"
 
@@ -37,7 +38,9 @@ TEST(Outage, DeadPoolIsAJson502AndComesBack) {
   EXPECT_TRUE(IsJsonResponse(request("GET", "/api/users?limit=1"), 200));
 
   stack({"start-pool", "read_user"});
-  // nginx rests a failed pool for fail_timeout (2 s) before trying it again.
+  // Each nginx worker rests a failed pool for fail_timeout before trying it
+  // again; wait that out so later tests find every worker using the pools.
+  std::this_thread::sleep_for(nginx_forget_time());
   int status = 0;
   for (int i = 0; i < 50 && status != 200; ++i) {
     if (i) std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -86,6 +86,11 @@ std::string Response::describe() const {
 
 Response request(const std::string& method, const std::string& path,
                  const std::optional<std::string>& body, const HeaderList& headers) {
+  return request_via(Transport{}, method, path, body, headers);
+}
+
+Response request_via(const Transport& transport, const std::string& method, const std::string& path,
+                     const std::optional<std::string>& body, const HeaderList& headers) {
   static std::once_flag curl_ready;
   std::call_once(curl_ready, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 
@@ -104,7 +109,8 @@ Response request(const std::string& method, const std::string& path,
   Response response;
   response.method = method;
   response.path = path;
-  const std::string url = stack_env().base_url + path;
+  const std::string url =
+      (transport.base_url.empty() ? stack_env().base_url : transport.base_url) + path;
 
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -116,6 +122,17 @@ Response request(const std::string& method, const std::string& path,
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, collect_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
+  // The detail behind a transport error (e.g. the TLS alert a server sent).
+  char error_detail[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_detail);
+  if (transport.accept_self_signed) {
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (transport.ssl_version != 0) curl_easy_setopt(h, CURLOPT_SSLVERSION, transport.ssl_version);
+  if (!transport.ssl_ciphers.empty()) {
+    curl_easy_setopt(h, CURLOPT_SSL_CIPHER_LIST, transport.ssl_ciphers.c_str());
+  }
 
   if (method == "HEAD") {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
@@ -144,7 +161,8 @@ Response request(const std::string& method, const std::string& path,
 
   const CURLcode rc = curl_easy_perform(h);
   if (rc != CURLE_OK) {
-    throw std::runtime_error(method + " " + url + " failed: " + curl_easy_strerror(rc));
+    throw std::runtime_error(method + " " + url + " failed: " + curl_easy_strerror(rc) + " (" +
+                             error_detail + ")");
   }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

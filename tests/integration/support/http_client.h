@@ -39,6 +39,19 @@ Response request(const std::string& method, const std::string& path,
                  const std::optional<std::string>& body = std::nullopt,
                  const HeaderList& headers = {});
 
+// Where and how request_via() connects; the defaults are what request() does.
+struct Transport {
+  std::string base_url;             // "" means the stack's BASE_URL
+  bool accept_self_signed = false;  // the stack's own certificate: no peer/host checks
+  long ssl_version = 0;             // a CURLOPT_SSLVERSION value; 0 leaves curl's default
+  std::string ssl_ciphers;          // CURLOPT_SSL_CIPHER_LIST; "" leaves curl's default
+};
+
+// request() over `transport` (same headers, credentials and errors).
+Response request_via(const Transport& transport, const std::string& method, const std::string& path,
+                     const std::optional<std::string>& body = std::nullopt,
+                     const HeaderList& headers = {});
+
 // ASCII case-insensitive equality, for header names and media types.
 bool iequals(const std::string& a, const std::string& b);
 

@@ -38,6 +38,7 @@ StackEnv load_stack_env() {
   StackEnv env;
   env.base_url = need("BASE_URL");
   while (!env.base_url.empty() && env.base_url.back() == '/') env.base_url.pop_back();
+  env.https_url = need("HTTPS_URL");
   env.stack_dir = need("STACK_DIR");
   env.database_url = need("DATABASE_URL");
   env.redis_url = need("REDIS_URL");

@@ -10,6 +10,7 @@ namespace itest {
 
 struct StackEnv {
   std::string base_url;      // e.g. http://127.0.0.1:39123 (nginx)
+  std::string https_url;     // e.g. https://127.0.0.1:39124 (nginx, TLS)
   std::string stack_dir;     // the stack's temp folder
   std::string database_url;  // libpq URL of the stack's PostgreSQL
   std::string redis_url;     // the stack's Redis
