@@ -72,5 +72,24 @@ TEST(Outage, RedisDownIsDegradedNotDown) {
   EXPECT_EQ(status, "ready");
 }
 
+// A pool whose workers are all dead (what a crash loop ends in once
+// multiwatch gives up) is named by /readyz instead of going unnoticed.
+TEST(Outage, DeadPoolShowsInReadiness) {
+  {
+    PoolRestorer restore("me.2");
+    kill_group(pool_group("me.2"));
+    const auto ready = request("GET", "/readyz");
+    ASSERT_TRUE(IsJsonResponse(ready, 200));
+    auto doc = parse_json(ready.body);
+    EXPECT_EQ(string_member(doc, "status"), "degraded");
+    ASSERT_TRUE(doc.HasMember("pools_down") && doc["pools_down"].IsArray());
+    ASSERT_EQ(doc["pools_down"].Size(), 1u);
+    EXPECT_STREQ(doc["pools_down"][0].GetString(), "me.2");
+  }
+  const auto back = request("GET", "/readyz");
+  ASSERT_TRUE(IsJsonResponse(back, 200));
+  EXPECT_EQ(string_member(parse_json(back.body), "status"), "ready");
+}
+
 }  // namespace
 }  // namespace itest
