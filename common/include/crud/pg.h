@@ -49,7 +49,6 @@ class Rows {
   bool empty() const { return size() == 0; }
   std::string_view text(int row, int col) const;
   std::int64_t int64(int row, int col) const;
-  bool is_null(int row, int col) const { return PQgetisnull(result_.get(), row, col) != 0; }
   // Rows changed by an INSERT/UPDATE/DELETE.
   std::int64_t affected() const;
 
