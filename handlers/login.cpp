@@ -1,11 +1,9 @@
 // POST /api/login: password (and TOTP code when 2FA is on) for a token pair,
 // plus a browser session with "session": true. Unknown users and wrong
 // passwords look the same, in body and in time.
-#include <ctime>
 
 #include "crud/json.h"
 #include "crud/serve.h"
-#include "crud/totp.h"
 
 using namespace crud;
 
@@ -19,18 +17,6 @@ static const std::string& dummy_hash(Context& ctx) {
 static Response refuse(Context& ctx, const std::string& username, ErrorCode code) {
   ctx.throttle.record_failure(username);
   throw ApiError(code);
-}
-
-// True when `code` is a current TOTP code (claimed so it works once) or an
-// unused recovery code of the user.
-static bool second_factor_ok(Context& ctx, const Credentials& user, const std::string& code) {
-  if (auto secret = ctx.totp_box.open(user.totp_secret)) {
-    auto step = verify_totp(*secret, code, static_cast<std::int64_t>(std::time(nullptr)),
-                            user.totp_last_step);
-    if (step && ctx.auth.claim_totp_step(user.id, *step)) return true;
-  }
-  auto recovery = normalize_recovery_code(code);
-  return recovery && ctx.auth.use_recovery_code(user.id, sha256_hex(*recovery));
 }
 
 static Response login(const Request& req, Context& ctx) {
@@ -49,7 +35,8 @@ static Response login(const Request& req, Context& ctx) {
   if (!user || !password_ok) return refuse(ctx, username, ErrorCode::invalid_credentials);
   if (user->totp_enabled) {
     if (!totp || totp->empty()) throw ApiError(ErrorCode::totp_required);
-    if (!second_factor_ok(ctx, *user, *totp)) return refuse(ctx, username, ErrorCode::invalid_totp);
+    if (!accept_second_factor(ctx, *user, *totp))
+      return refuse(ctx, username, ErrorCode::invalid_totp);
   }
 
   ctx.throttle.reset(username);

@@ -49,16 +49,8 @@ static Response verify(const Credentials& me, const std::string& code, Context& 
 
 static Response disable(const Credentials& me, const std::string& code, Context& ctx) {
   if (!me.totp_enabled) throw ApiError(ErrorCode::totp_not_enabled);
-  bool ok = false;
-  if (auto secret = ctx.totp_box.open(me.totp_secret)) {
-    auto step = verify_totp(*secret, code, now(), me.totp_last_step);
-    ok = step && ctx.auth.claim_totp_step(me.id, *step);
-  }
-  if (!ok) {
-    auto recovery = normalize_recovery_code(code);
-    ok = recovery && ctx.auth.use_recovery_code(me.id, sha256_hex(*recovery));
-  }
-  if (!ok) throw ApiError(ErrorCode::validation_failed, "code", "invalid");
+  if (!accept_second_factor(ctx, me, code))
+    throw ApiError(ErrorCode::validation_failed, "code", "invalid");
   ctx.auth.disable_totp(me.id);
   return empty_response(204);
 }

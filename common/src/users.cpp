@@ -1,6 +1,7 @@
 // Username and password rules, ETags and the JSON shape of a user.
 #include "crud/users.h"
 
+#include "crud/common_passwords.h"
 #include "crud/json.h"
 #include "crud/text.h"
 
@@ -36,6 +37,9 @@ std::vector<ErrorDetail> password_problems(std::string_view password, std::strin
   if (length > kPasswordMax) problems.push_back({"password", "too_long"});
   if (!username.empty() && iequals(password, username))
     problems.push_back({"password", "equals_username"});
+  // Only checked for an otherwise acceptable password: one problem is enough.
+  if (problems.empty() && is_common_password(password))
+    problems.push_back({"password", "too_common"});
   return problems;
 }
 

@@ -64,6 +64,7 @@ TEST(PasswordRules, Table) {
       {eight_accents, "bob", {}, "8 code points"},
       {"BobSmith", "bobsmith", {"password:equals_username"}, "username in another case"},
       {"bobsmith1", "bobsmith", {}, "merely contains the username"},
+      {"PassWord123", "bob", {"password:too_common"}, "common password in another case"},
   };
   for (const auto& c : cases)
     EXPECT_EQ(problems_of(password_problems(c.password, c.username)), c.problems) << c.reason;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "crud/auth_store.h"
 #include "crud/http.h"
 
 namespace crud {
@@ -30,6 +31,9 @@ Caller require_caller(const Request& req, Context& ctx);
 // Throws 403 csrf_failed unless a state-changing request carries the CSRF
 // token of this session id (GET and HEAD pass).
 void require_csrf(const Request& req, const Context& ctx, std::string_view session_id);
+// True when `code` is a current TOTP code of the user (claimed, so it works
+// once) or one of its unused recovery codes (spent).
+bool accept_second_factor(Context& ctx, const Credentials& user, const std::string& code);
 // Throws 403 forbidden unless the caller is user `id` or an admin.
 void require_self_or_admin(const Caller& caller, std::int64_t id);
 

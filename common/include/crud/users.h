@@ -22,7 +22,8 @@ struct User {
 
 // What is wrong with a username (empty when it follows the rules).
 std::vector<ErrorDetail> username_problems(std::string_view username);
-// What is wrong with a password chosen by `username` (empty when acceptable).
+// What is wrong with a password chosen by `username` (empty when acceptable):
+// length in code points, equal to the username, or a common password.
 std::vector<ErrorDetail> password_problems(std::string_view password, std::string_view username);
 
 // The strong entity tag of a user's current representation, quoted.
