@@ -6,7 +6,10 @@ using namespace crud;
 static Response delete_user(const Request& req, Context& ctx) {
   std::int64_t id = user_id_from_path(req);
   require_self_or_admin(require_caller(req, ctx), id);
-  if (!ctx.users.remove(id)) throw ApiError(ErrorCode::not_found);
+  std::optional<User> removed = ctx.users.remove(id);
+  if (!removed) throw ApiError(ErrorCode::not_found);
+  ctx.cache.deleted(id);
+  ctx.events.publish(UserChange::deleted, *removed);
   return empty_response(204);
 }
 

@@ -1,4 +1,5 @@
-// GET /api/users/{id}: one user, with its ETag (and 304 for If-None-Match).
+// GET /api/users/{id}: one user, with its ETag (and 304 for If-None-Match),
+// through the Redis cache (see user_cache.h for why it is never stale).
 #include "crud/json.h"
 #include "crud/serve.h"
 
@@ -7,8 +8,16 @@ using namespace crud;
 static Response read_user(const Request& req, Context& ctx) {
   std::int64_t id = user_id_from_path(req);
   require_caller(req, ctx);
-  auto user = ctx.users.find(id);
-  if (!user) throw ApiError(ErrorCode::not_found);
+  std::optional<User> user;
+  UserCache::Lookup cached = ctx.cache.get(id);
+  if (cached.state == UserCache::State::deleted) throw ApiError(ErrorCode::not_found);
+  if (cached.state == UserCache::State::hit) {
+    user = std::move(cached.user);
+  } else {
+    user = ctx.users.find(id);
+    if (!user) throw ApiError(ErrorCode::not_found);
+    ctx.cache.offer(*user);
+  }
 
   std::string etag = etag_of(*user);
   if (if_none_match_hits(req.header("If-None-Match"), etag))

@@ -17,14 +17,17 @@ static Response register_user(const Request& req, Context& ctx) {
 
   // Hash before touching the database: no transaction or lock waits on argon2.
   std::string hash = ctx.passwords.hash(password);
-  std::int64_t id = ctx.users.create(username, hash);
+  User user = ctx.users.create(username, hash);
+  ctx.cache.committed(user);
+  ctx.events.publish(UserChange::created, user);
 
   JsonWriter w;
   w.begin_object()
       .field("message", "User registered successfully")
-      .field("user_id", id)
+      .field("user_id", user.id)
       .end_object();
-  return json_response(201, w.str()).with_header("Location", "/api/users/" + std::to_string(id));
+  return json_response(201, w.str())
+      .with_header("Location", "/api/users/" + std::to_string(user.id));
 }
 
 int main() { return serve({"register", {"POST"}, register_user}); }

@@ -20,10 +20,12 @@ static Response update_user(const Request& req, Context& ctx) {
   if (result.outcome == RenameOutcome::not_found) throw ApiError(ErrorCode::not_found);
   if (result.outcome == RenameOutcome::version_mismatch)
     throw ApiError(ErrorCode::precondition_failed);
+  ctx.cache.committed(result.user);
+  ctx.events.publish(UserChange::updated, result.user);
 
   JsonWriter w;
   w.begin_object().field("message", "User updated successfully").end_object();
-  return json_response(200, w.str()).with_header("ETag", etag_for_version(result.version));
+  return json_response(200, w.str()).with_header("ETag", etag_of(result.user));
 }
 
 int main() { return serve({"update_user", {"PUT"}, update_user}); }

@@ -35,10 +35,13 @@ Config Config::from_env() {
   if (!c.redis_url.empty() && !starts_with(c.redis_url, "redis://") &&
       !starts_with(c.redis_url, "unix://"))
     throw ConfigError("REDIS_URL must start with redis:// or unix://");
+  c.redis_password = env_or("REDIS_PASSWORD", "");
   c.db_connect_timeout_s = static_cast<int>(env_int("DB_CONNECT_TIMEOUT_S", 2, 1, 60));
   c.db_statement_timeout_ms =
       static_cast<int>(env_int("DB_STATEMENT_TIMEOUT_MS", 5000, 10, 600000));
   c.redis_timeout_ms = static_cast<int>(env_int("REDIS_TIMEOUT_MS", 50, 1, 10000));
+  c.cache_ttl_s = static_cast<int>(env_int("CACHE_TTL_S", 60, 1, 86400));
+  c.events_publish_socket = env_or("EVENTS_PUBLISH_SOCKET", "");
   c.request_timeout_s = static_cast<int>(env_int("REQUEST_TIMEOUT_S", 20, 1, 3600));
   c.pool_socket_dir = env_or("POOL_SOCKET_DIR", "");
   c.password_opslimit = static_cast<std::uint64_t>(env_int(

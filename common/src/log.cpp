@@ -50,10 +50,11 @@ Logger::Logger(std::string endpoint, std::string_view level)
     : endpoint_(std::move(endpoint)), threshold_(parse_level(level)) {}
 
 void Logger::request(std::string_view request_id, std::string_view method, std::string_view path,
-                     int status, double duration_ms) const {
+                     int status, double duration_ms, double redis_ms) const {
   LogLevel level = status >= 500 ? LogLevel::error : LogLevel::info;
   char extra[160];
-  std::snprintf(extra, sizeof extra, "\"status\":%d,\"duration_ms\":%.3f", status, duration_ms);
+  std::snprintf(extra, sizeof extra, "\"status\":%d,\"duration_ms\":%.3f,\"redis_ms\":%.3f", status,
+                duration_ms, redis_ms);
   JsonWriter w;  // method and path are client text: escape them through the writer
   w.begin_object().field("method", method).field("path", path).end_object();
   std::string fields = w.str();

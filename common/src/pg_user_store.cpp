@@ -7,13 +7,13 @@
 
 namespace crud {
 
-#define USER_COLUMNS                                                           \
-  "id, username, role, version, "                                              \
-  "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
-  "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define RFC3339(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define USER_COLUMNS \
+  "id, username, role, version, " RFC3339("created_at") ", " RFC3339("updated_at")
 
 static const Statement kCreate{
-    "user_create", "INSERT INTO users (username, password_hash) VALUES ($1, $2) RETURNING id"};
+    "user_create",
+    "INSERT INTO users (username, password_hash) VALUES ($1, $2) RETURNING " USER_COLUMNS};
 static const Statement kFind{"user_find", "SELECT " USER_COLUMNS " FROM users WHERE id = $1"};
 static const Statement kList{
     "user_list", "SELECT " USER_COLUMNS " FROM users WHERE id > $1 ORDER BY id LIMIT $2"};
@@ -21,9 +21,13 @@ static const Statement kList{
 static const Statement kRename{
     "user_rename",
     "UPDATE users SET username = $2, version = version + 1, updated_at = now() "
-    "WHERE id = $1 AND ($3::bigint[] IS NULL OR version = ANY($3::bigint[])) RETURNING version"};
+    "WHERE id = $1 AND ($3::bigint[] IS NULL OR version = ANY($3::bigint[])) "
+    "RETURNING " USER_COLUMNS};
 static const Statement kExists{"user_exists", "SELECT 1 FROM users WHERE id = $1"};
-static const Statement kRemove{"user_remove", "DELETE FROM users WHERE id = $1"};
+// updated_at reports the moment of deletion (the event's time).
+static const Statement kRemove{"user_remove",
+                               "DELETE FROM users WHERE id = $1 RETURNING id, username, role, "
+                               "version, " RFC3339("created_at") ", " RFC3339("now()")};
 
 static User user_from_row(const Rows& rows, int row) {
   User u;
@@ -36,10 +40,12 @@ static User user_from_row(const Rows& rows, int row) {
   return u;
 }
 
-std::int64_t PgUserStore::create(const std::string& username, const std::string& password_hash) {
-  std::int64_t id = 0;
-  db_.transaction([&] { id = db_.execute(kCreate, {username, password_hash}).int64(0, 0); });
-  return id;
+User PgUserStore::create(const std::string& username, const std::string& password_hash) {
+  User user;
+  db_.transaction([&] {
+    user = user_from_row(db_.execute(kCreate, {username, password_hash}), 0);
+  });
+  return user;
 }
 
 std::optional<User> PgUserStore::find(std::int64_t id) {
@@ -70,11 +76,11 @@ RenameResult PgUserStore::rename(std::int64_t id, const std::string& username,
                                  const std::optional<IfMatch>& expected) {
   Param versions =
       (!expected || expected->any) ? Param(std::nullopt) : Param(version_array(expected->versions));
-  RenameResult result{RenameOutcome::renamed};
+  RenameResult result{RenameOutcome::renamed, {}};
   db_.transaction([&] {
     Rows rows = db_.execute(kRename, {id, username, versions});
     if (!rows.empty()) {
-      result.version = rows.int64(0, 0);
+      result.user = user_from_row(rows, 0);
       return;
     }
     bool exists = !db_.query(kExists, {id}).empty();
@@ -83,9 +89,12 @@ RenameResult PgUserStore::rename(std::int64_t id, const std::string& username,
   return result;
 }
 
-bool PgUserStore::remove(std::int64_t id) {
-  bool removed = false;
-  db_.transaction([&] { removed = db_.execute(kRemove, {id}).affected() > 0; });
+std::optional<User> PgUserStore::remove(std::int64_t id) {
+  std::optional<User> removed;
+  db_.transaction([&] {
+    Rows rows = db_.execute(kRemove, {id});
+    if (!rows.empty()) removed = user_from_row(rows, 0);
+  });
   return removed;
 }
 

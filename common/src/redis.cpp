@@ -21,6 +21,12 @@ static timeval to_timeval(int ms) {
 
 constexpr std::chrono::seconds kReconnectPause{1};
 
+void Redis::drop_connection(std::chrono::steady_clock::time_point now) {
+  ctx_.reset();
+  run_id_.clear();
+  next_connect_ = now + kReconnectPause;
+}
+
 bool Redis::connect() {
   auto now = std::chrono::steady_clock::now();
   if (now < next_connect_) return false;
@@ -40,17 +46,40 @@ bool Redis::connect() {
   ctx_.reset(c);
   if (!c || c->err) {
     log_.event(LogLevel::warn, std::string("redis connect failed: ") + (c ? c->errstr : "oom"));
-    ctx_.reset();
-    next_connect_ = now + kReconnectPause;
+    drop_connection(now);
     return false;
   }
   redisSetTimeout(c, tv);  // connect timeout does not cover commands
+  if (!config_.redis_password.empty() && !run({"AUTH", config_.redis_password})) {
+    if (ctx_) log_.event(LogLevel::warn, "redis refused the password (REDIS_PASSWORD)");
+    drop_connection(now);
+    return false;
+  }
+  Reply info = run({"INFO", "server"});
+  std::string_view text = info && info->type == REDIS_REPLY_STRING
+                              ? std::string_view(info->str, info->len)
+                              : std::string_view();
+  auto at = text.find("run_id:");
+  if (at == std::string_view::npos) {
+    if (ctx_) log_.event(LogLevel::warn, "redis INFO has no run_id");
+    drop_connection(now);
+    return false;
+  }
+  text = text.substr(at + 7);
+  run_id_ = std::string(text.substr(0, text.find_first_of("\r\n")));
   return true;
 }
 
 Redis::Reply Redis::command(std::initializer_list<std::string_view> args) {
   if (!configured()) return nullptr;
-  if (!ctx_ && !connect()) return nullptr;
+  auto start = std::chrono::steady_clock::now();
+  Reply reply = (ctx_ || connect()) ? run(args) : nullptr;
+  time_spent_ += std::chrono::steady_clock::now() - start;
+  return reply;
+}
+
+// One command on the open connection; a failed one closes it.
+Redis::Reply Redis::run(std::initializer_list<std::string_view> args) {
   std::vector<const char*> argv;
   std::vector<std::size_t> lengths;
   for (auto a : args) {
@@ -61,7 +90,7 @@ Redis::Reply Redis::command(std::initializer_list<std::string_view> args) {
       redisCommandArgv(ctx_.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
   if (!reply) {
     log_.event(LogLevel::warn, std::string("redis command failed: ") + ctx_->errstr);
-    ctx_.reset();  // a timed-out or broken context is dead
+    drop_connection(std::chrono::steady_clock::now());  // a timed-out context is dead
     return nullptr;
   }
   if (reply->type == REDIS_REPLY_ERROR) {
@@ -74,6 +103,21 @@ Redis::Reply Redis::command(std::initializer_list<std::string_view> args) {
 bool Redis::ping() {
   Reply reply = command({"PING"});
   return reply && reply->type == REDIS_REPLY_STATUS;
+}
+
+bool Redis::connected() {
+  if (!configured()) return false;
+  if (ctx_) return true;
+  auto start = std::chrono::steady_clock::now();
+  bool ok = connect();
+  time_spent_ += std::chrono::steady_clock::now() - start;
+  return ok;
+}
+
+double Redis::take_time_spent_ms() {
+  double ms = std::chrono::duration<double, std::milli>(time_spent_).count();
+  time_spent_ = {};
+  return ms;
 }
 
 }  // namespace crud

@@ -44,7 +44,9 @@ Context::Context(const Config& cfg, const std::string& endpoint)
       keys(KeyRing::parse(cfg.jwt_keys)),
       session_key(hex_to_bytes(cfg.session_secret)),
       totp_box(SecretBox::from_hex_key(cfg.totp_encryption_key)),
-      throttle(redis, auth, log) {}
+      throttle(redis, auth, log),
+      cache(redis, log, cfg.cache_ttl_s),
+      events(cfg, redis, log) {}
 
 namespace {
 
@@ -191,7 +193,8 @@ void handle_one(const Endpoint& ep, Context& ctx, char** params, ReadFn read, Wr
   Response r = respond(ep, req, ctx, read);
   std::string out = render(req, r);
   write(out);
-  ctx.log.request(req.request_id, req.method, req.path, r.status, elapsed_ms(start));
+  ctx.log.request(req.request_id, req.method, req.path, r.status, elapsed_ms(start),
+                  ctx.redis.take_time_spent_ms());
   ctx.log.set_request_id("");
   if (watchdog) watchdog->disarm();
 }

@@ -85,6 +85,7 @@ std::vector<std::string> cgi_env(const std::string& method, const std::string& u
       "REQUEST_URI=" + uri,
       "DATABASE_URL=" + stack.database_url,
       "REDIS_URL=" + stack.redis_url,
+      "REDIS_PASSWORD=" + stack.redis_password,
       "JWT_KEYS=" + stack.jwt_keys,
       "SESSION_SECRET=" + stack.session_secret,
       "TOTP_ENCRYPTION_KEY=" + stack.totp_encryption_key,

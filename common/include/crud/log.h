@@ -13,9 +13,9 @@ class Logger {
  public:
   Logger(std::string endpoint, std::string_view level);
 
-  // One line for a finished request.
+  // One line for a finished request; redis_ms is the part spent waiting on Redis.
   void request(std::string_view request_id, std::string_view method, std::string_view path,
-               int status, double duration_ms) const;
+               int status, double duration_ms, double redis_ms) const;
   // A free-form event line tagged with the current request id (if any).
   void event(LogLevel level, std::string_view message) const;
   const std::string& endpoint() const { return endpoint_; }

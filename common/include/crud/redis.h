@@ -23,6 +23,8 @@ class Redis {
   bool configured() const { return !config_.redis_url.empty(); }
   // True when Redis answers PING within the timeout.
   bool ping();
+  // True when a connection is open or can be opened now (no command sent).
+  bool connected();
 
   struct FreeReply {
     void operator()(redisReply* r) const { freeReplyObject(r); }
@@ -31,18 +33,27 @@ class Redis {
   // Runs one command (binary-safe arguments); nullptr when Redis is off,
   // unreachable, timed out or answered with an error.
   Reply command(std::initializer_list<std::string_view> args);
+  // The run_id of the Redis server of the current connection ("" when not
+  // connected): it changes whenever Redis restarts (or fails over).
+  const std::string& server_run_id() const { return run_id_; }
+  // Milliseconds spent waiting on Redis since the last call (for the log).
+  double take_time_spent_ms();
 
  private:
   bool connect();
+  Reply run(std::initializer_list<std::string_view> args);
+  void drop_connection(std::chrono::steady_clock::time_point now);
   struct Free {
     void operator()(redisContext* c) const { redisFree(c); }
   };
   const Config& config_;
   const Logger& log_;
   std::unique_ptr<redisContext, Free> ctx_;
-  // After a failed connect, wait before the next try: a Redis that is down
-  // costs requests nothing and fills no log.
+  // After a failed connect or command, wait before the next try: a Redis
+  // that is down or hung costs a request at most one timeout and fills no log.
   std::chrono::steady_clock::time_point next_connect_{};
+  std::string run_id_;
+  std::chrono::steady_clock::duration time_spent_{};
 };
 
 }  // namespace crud

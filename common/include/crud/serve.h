@@ -12,6 +12,7 @@
 #include "crud/auth.h"
 #include "crud/auth_store.h"
 #include "crud/config.h"
+#include "crud/events.h"
 #include "crud/http.h"
 #include "crud/jwt.h"
 #include "crud/log.h"
@@ -21,6 +22,7 @@
 #include "crud/secretbox.h"
 #include "crud/store.h"
 #include "crud/throttle.h"
+#include "crud/user_cache.h"
 
 namespace crud {
 
@@ -39,6 +41,8 @@ struct Context {
   std::string session_key;  // raw bytes of SESSION_SECRET
   SecretBox totp_box;
   LoginThrottle throttle;
+  UserCache cache;
+  EventPublisher events;
 };
 
 using Handler = std::function<Response(const Request&, Context&)>;

@@ -18,15 +18,15 @@ enum class RenameOutcome { renamed, not_found, version_mismatch };
 
 struct RenameResult {
   RenameOutcome outcome;
-  std::int64_t version = 0;  // the new version when renamed
+  User user;  // the user as committed, when renamed
 };
 
 class UserStore {
  public:
   virtual ~UserStore() = default;
-  // Adds a user and returns its id; throws ApiError username_taken when the
-  // name is taken in any letter case.
-  virtual std::int64_t create(const std::string& username, const std::string& password_hash) = 0;
+  // Adds a user and returns it as committed; throws ApiError username_taken
+  // when the name is taken in any letter case.
+  virtual User create(const std::string& username, const std::string& password_hash) = 0;
   // The user with this id, if any.
   virtual std::optional<User> find(std::int64_t id) = 0;
   // Up to `limit` users with id greater than `after`, by ascending id.
@@ -35,19 +35,20 @@ class UserStore {
   // (IfMatch semantics; nullopt accepts any); throws username_taken.
   virtual RenameResult rename(std::int64_t id, const std::string& username,
                               const std::optional<IfMatch>& expected) = 0;
-  // Deletes the user; false when there was none.
-  virtual bool remove(std::int64_t id) = 0;
+  // Deletes the user and returns it as it was, with updated_at set to the
+  // moment of deletion; nullopt when there was none.
+  virtual std::optional<User> remove(std::int64_t id) = 0;
 };
 
 class PgUserStore : public UserStore {
  public:
   explicit PgUserStore(Database& db) : db_(db) {}
-  std::int64_t create(const std::string& username, const std::string& password_hash) override;
+  User create(const std::string& username, const std::string& password_hash) override;
   std::optional<User> find(std::int64_t id) override;
   std::vector<User> list_after(std::int64_t after, int limit) override;
   RenameResult rename(std::int64_t id, const std::string& username,
                       const std::optional<IfMatch>& expected) override;
-  bool remove(std::int64_t id) override;
+  std::optional<User> remove(std::int64_t id) override;
 
  private:
   Database& db_;

@@ -42,6 +42,8 @@ StackEnv load_stack_env() {
   env.stack_dir = need("STACK_DIR");
   env.database_url = need("DATABASE_URL");
   env.redis_url = need("REDIS_URL");
+  env.redis_password = need("REDIS_PASSWORD");
+  env.events_publish_socket = need("EVENTS_PUBLISH_SOCKET");
   env.handler_dir = need("HANDLER_DIR");
   env.repo_dir = need("REPO_DIR");
   const auto crudctl = values.find("CRUDCTL");

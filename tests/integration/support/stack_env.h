@@ -9,14 +9,16 @@
 namespace itest {
 
 struct StackEnv {
-  std::string base_url;      // e.g. http://127.0.0.1:39123 (nginx)
-  std::string https_url;     // e.g. https://127.0.0.1:39124 (nginx, TLS)
-  std::string stack_dir;     // the stack's temp folder
-  std::string database_url;  // libpq URL of the stack's PostgreSQL
-  std::string redis_url;     // the stack's Redis
-  std::string handler_dir;   // folder holding the handler executables
-  std::string repo_dir;      // the repository root
-  std::string crudctl;       // the operator tool (CRUDCTL, else HANDLER_DIR/../tools/crudctl)
+  std::string base_url;               // e.g. http://127.0.0.1:39123 (nginx)
+  std::string https_url;              // e.g. https://127.0.0.1:39124 (nginx, TLS)
+  std::string stack_dir;              // the stack's temp folder
+  std::string database_url;           // libpq URL of the stack's PostgreSQL
+  std::string redis_url;              // the stack's Redis (unix://path)
+  std::string redis_password;         // its password (REDIS_PASSWORD)
+  std::string events_publish_socket;  // nginx's nchan publisher socket
+  std::string handler_dir;            // folder holding the handler executables
+  std::string repo_dir;               // the repository root
+  std::string crudctl;  // the operator tool (CRUDCTL, else HANDLER_DIR/../tools/crudctl)
   // The workers' authentication settings, for CGI runs and forging tokens.
   std::string jwt_keys;             // "kid:base64url-secret,..." (first one signs)
   std::string session_secret;       // 64 hex characters

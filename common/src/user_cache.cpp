@@ -1,0 +1,120 @@
+// UserCache: versioned entries in Redis, replaced only by newer versions.
+#include "crud/user_cache.h"
+
+#include "crud/text.h"
+
+namespace crud {
+
+namespace {
+
+constexpr std::string_view kTombstone = "deleted";
+
+// KEYS[1] entry, ARGV[1] version, ARGV[2] value, ARGV[3] ttl. Atomic in
+// Redis, so no reader can slip an older version in between the check and
+// the write.
+constexpr std::string_view kStoreIfNewer = R"lua(
+local current = redis.call('GET', KEYS[1])
+if current then
+  if current == 'deleted' then return 0 end
+  local version = tonumber(string.match(current, '^(%d+)\n'))
+  if version and version >= tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+)lua";
+
+}  // namespace
+
+UserCache::UserCache(Redis& redis, const Logger& log, int ttl_s)
+    : redis_(redis), log_(log), ttl_s_(std::to_string(ttl_s)) {}
+
+std::string UserCache::encode(const User& user) {
+  return std::to_string(user.version) + "\n" + user.created_at + "\n" + user.updated_at + "\n" +
+         user.username;
+}
+
+std::optional<User> UserCache::decode(std::int64_t id, std::string_view value) {
+  std::vector<std::string_view> parts;
+  for (int i = 0; i < 3; ++i) {
+    auto nl = value.find('\n');
+    if (nl == std::string_view::npos) return std::nullopt;
+    parts.push_back(value.substr(0, nl));
+    value.remove_prefix(nl + 1);
+  }
+  auto version = parse_decimal(parts[0]);
+  if (!version || value.empty()) return std::nullopt;
+  User user;
+  user.id = id;
+  user.version = *version;
+  user.created_at = std::string(parts[1]);
+  user.updated_at = std::string(parts[2]);
+  user.username = std::string(value);
+  return user;
+}
+
+std::string UserCache::key(std::int64_t id) const {
+  return "cache:" + redis_.server_run_id() + ":user:" + std::to_string(id);
+}
+
+UserCache::Lookup UserCache::get(std::int64_t id) {
+  retry_pending();
+  if (!redis_.connected()) return {};  // the key needs the server's run_id
+  auto reply = redis_.command({"GET", key(id)});
+  if (!reply || reply->type != REDIS_REPLY_STRING) return {};
+  std::string_view value(reply->str, reply->len);
+  if (value == kTombstone) return {State::deleted, {}};
+  auto user = decode(id, value);
+  if (!user) {
+    log_.event(LogLevel::warn, "unreadable user cache entry ignored");
+    return {};
+  }
+  return {State::hit, *user};
+}
+
+bool UserCache::store(std::int64_t id, const std::string& value) {
+  if (!redis_.connected()) return false;
+  if (value == kTombstone)
+    return redis_.command({"SET", key(id), value, "EX", ttl_s_}) != nullptr;
+  std::string version = value.substr(0, value.find('\n'));
+  return redis_.command({"EVAL", kStoreIfNewer, "1", key(id), version, value, ttl_s_}) != nullptr;
+}
+
+void UserCache::offer(const User& user) { store(user.id, encode(user)); }
+
+void UserCache::committed(const User& user) {
+  retry_pending();
+  std::string value = encode(user);
+  if (!store(user.id, value)) remember(user.id, std::move(value));
+}
+
+void UserCache::deleted(std::int64_t id) {
+  retry_pending();
+  if (!store(id, std::string(kTombstone))) remember(id, std::string(kTombstone));
+}
+
+// Keeps the latest value per user, and a bounded number of users: past
+// that the oldest is given up (its staleness is still bounded by the TTL).
+void UserCache::remember(std::int64_t id, std::string value) {
+  constexpr std::size_t kMaxPending = 1000;
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    if (it->first != id) continue;
+    pending_.erase(it);
+    break;
+  }
+  if (pending_.size() >= kMaxPending) {
+    log_.event(LogLevel::warn, "user cache: gave up telling Redis about user " +
+                                   std::to_string(pending_.front().first));
+    pending_.erase(pending_.begin());
+  }
+  pending_.emplace_back(id, std::move(value));
+}
+
+void UserCache::retry_pending() {
+  while (!pending_.empty()) {
+    auto& [id, value] = pending_.front();
+    if (!store(id, value)) return;
+    pending_.erase(pending_.begin());
+  }
+}
+
+}  // namespace crud
