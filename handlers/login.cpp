@@ -15,6 +15,7 @@ static const std::string& dummy_hash(Context& ctx) {
 }
 
 static Response refuse(Context& ctx, const std::string& username, ErrorCode code) {
+  ctx.metrics.count(Counter::logins_failed);
   ctx.throttle.record_failure(username);
   throw ApiError(code);
 }
@@ -40,6 +41,8 @@ static Response login(const Request& req, Context& ctx) {
   }
 
   ctx.throttle.reset(username);
+  ctx.metrics.count(Counter::logins_succeeded);
+  ctx.caller_id = user->id;
   if (ctx.passwords.needs_rehash(user->password_hash))
     ctx.auth.set_password_hash(user->id, ctx.passwords.hash(password));
   return token_response(ctx,

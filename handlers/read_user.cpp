@@ -10,8 +10,10 @@ static Response read_user(const Request& req, Context& ctx) {
   require_caller(req, ctx);
   std::optional<User> user;
   UserCache::Lookup cached = ctx.cache.get(id);
+  bool hit = cached.state != UserCache::State::miss;
+  ctx.metrics.count(hit ? Counter::cache_hits : Counter::cache_misses);
   if (cached.state == UserCache::State::deleted) throw ApiError(ErrorCode::not_found);
-  if (cached.state == UserCache::State::hit) {
+  if (hit) {
     user = std::move(cached.user);
   } else {
     user = ctx.users.find(id);

@@ -18,6 +18,7 @@ static Response register_user(const Request& req, Context& ctx) {
   // Hash before touching the database: no transaction or lock waits on argon2.
   std::string hash = ctx.passwords.hash(password);
   User user = ctx.users.create(username, hash);
+  ctx.metrics.count(Counter::registrations);
   ctx.cache.committed(user);
   ctx.events.publish(UserChange::created, user);
 

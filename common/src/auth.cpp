@@ -18,6 +18,10 @@ namespace crud {
 // Browser session limits from the SPEC.
 constexpr std::int64_t kSessionIdleS = 30 * 60, kSessionAbsoluteS = 12 * 60 * 60;
 
+std::int64_t active_sessions(Context& ctx) {
+  return ctx.auth.active_sessions(kSessionIdleS, kSessionAbsoluteS);
+}
+
 std::string random_token() {
   unsigned char raw[32];
   randombytes_buf(raw, sizeof raw);
@@ -99,7 +103,7 @@ static Caller caller_from_session(const Request& req, const std::string& session
   return Caller{*user_id, state->role, hash};
 }
 
-Caller require_caller(const Request& req, Context& ctx) {
+static Caller identify_caller(const Request& req, Context& ctx) {
   std::string_view authorization = req.header("Authorization");
   if (!authorization.empty()) {
     constexpr std::string_view scheme = "Bearer ";
@@ -110,6 +114,12 @@ Caller require_caller(const Request& req, Context& ctx) {
   }
   if (auto session_id = session_cookie(req)) return caller_from_session(req, *session_id, ctx);
   throw ApiError(ErrorCode::unauthorized);
+}
+
+Caller require_caller(const Request& req, Context& ctx) {
+  Caller caller = identify_caller(req, ctx);
+  ctx.caller_id = caller.id;
+  return caller;
 }
 
 bool accept_second_factor(Context& ctx, const Credentials& user, const std::string& code) {

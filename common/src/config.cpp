@@ -44,6 +44,9 @@ Config Config::from_env() {
   c.events_publish_socket = env_or("EVENTS_PUBLISH_SOCKET", "");
   c.request_timeout_s = static_cast<int>(env_int("REQUEST_TIMEOUT_S", 20, 1, 3600));
   c.pool_socket_dir = env_or("POOL_SOCKET_DIR", "");
+  c.metrics_dir = env_or("METRICS_DIR", "");
+  c.pool_name = env_or("POOL_NAME", "");
+  c.nginx_status_socket = env_or("NGINX_STATUS_SOCKET", "");
   c.password_opslimit = static_cast<std::uint64_t>(env_int(
       "PASSWORD_OPSLIMIT", crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_OPSLIMIT_MIN, 1000));
   c.password_memlimit =

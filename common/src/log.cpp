@@ -49,17 +49,19 @@ std::string utc_now_rfc3339_ms() {
 Logger::Logger(std::string endpoint, std::string_view level)
     : endpoint_(std::move(endpoint)), threshold_(parse_level(level)) {}
 
-void Logger::request(std::string_view request_id, std::string_view method, std::string_view path,
-                     int status, double duration_ms, double redis_ms) const {
-  LogLevel level = status >= 500 ? LogLevel::error : LogLevel::info;
-  char extra[160];
-  std::snprintf(extra, sizeof extra, "\"status\":%d,\"duration_ms\":%.3f,\"redis_ms\":%.3f", status,
-                duration_ms, redis_ms);
+void Logger::request(const RequestRecord& r) const {
+  LogLevel level = r.status >= 500 ? LogLevel::error : LogLevel::info;
+  char extra[200];
+  std::snprintf(extra, sizeof extra,
+                "\"status\":%d,\"duration_ms\":%.3f,\"postgres_ms\":%.3f,\"redis_ms\":%.3f",
+                r.status, r.duration_ms, r.postgres_ms, r.redis_ms);
   JsonWriter w;  // method and path are client text: escape them through the writer
-  w.begin_object().field("method", method).field("path", path).end_object();
+  w.begin_object().field("method", r.method).field("path", r.path);
+  if (r.user_id > 0) w.field("user_id", r.user_id);
+  w.end_object();
   std::string fields = w.str();
   fields = fields.substr(1, fields.size() - 2) + "," + extra;
-  write(level, request_id, "request", fields);
+  write(level, r.request_id, "request", fields);
 }
 
 void Logger::event(LogLevel level, std::string_view message) const {

@@ -105,6 +105,7 @@ PGresult* Database::send(const Statement& stmt, const std::vector<Param>& params
 }
 
 Rows Database::run(const Statement& stmt, const std::vector<Param>& params, Retry retry) {
+  TimeSpent::Scope waiting(time_spent);
   ensure_connected();
   PGresult* r = send(stmt, params);
   if (succeeded(r)) return Rows(r);
@@ -132,9 +133,18 @@ Rows Database::execute(const Statement& stmt, const std::vector<Param>& params) 
   return run(stmt, params, Retry::never);
 }
 
+// A statement without parameters (BEGIN, COMMIT, ROLLBACK), timed.
+PGresult* Database::exec_plain(const char* sql) {
+  TimeSpent::Scope waiting(time_spent);
+  return PQexec(conn_.get(), sql);
+}
+
 void Database::transaction(const std::function<void()>& body) {
-  ensure_connected();
-  PGresult* r = PQexec(conn_.get(), "BEGIN");
+  {
+    TimeSpent::Scope waiting(time_spent);
+    ensure_connected();
+  }
+  PGresult* r = exec_plain("BEGIN");
   if (!succeeded(r)) fail(r, "BEGIN");
   PQclear(r);
   in_transaction_ = true;
@@ -142,11 +152,11 @@ void Database::transaction(const std::function<void()>& body) {
     body();
   } catch (...) {
     in_transaction_ = false;
-    if (PQstatus(conn_.get()) == CONNECTION_OK) PQclear(PQexec(conn_.get(), "ROLLBACK"));
+    if (PQstatus(conn_.get()) == CONNECTION_OK) PQclear(exec_plain("ROLLBACK"));
     throw;
   }
   in_transaction_ = false;
-  r = PQexec(conn_.get(), "COMMIT");
+  r = exec_plain("COMMIT");
   if (!succeeded(r)) fail(r, "COMMIT");
   PQclear(r);
 }

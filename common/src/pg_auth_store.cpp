@@ -56,6 +56,12 @@ static const Statement kFindSession{
     "SELECT user_id, last_seen_at > now() - make_interval(secs => $2) "
     "AND created_at > now() - make_interval(secs => $3) "
     "FROM browser_sessions WHERE id_hash = $1"};
+// $1 idle and $2 absolute session limits in seconds.
+static const Statement kActiveSessions{
+    "auth_active_sessions",
+    "SELECT (SELECT count(*) FROM refresh_tokens WHERE used_at IS NULL AND expires_at > now()) + "
+    "(SELECT count(*) FROM browser_sessions WHERE last_seen_at > now() - make_interval(secs => $1) "
+    "AND created_at > now() - make_interval(secs => $2))"};
 static const Statement kDropSession{"auth_drop_session",
                                     "DELETE FROM browser_sessions WHERE id_hash = $1"};
 static const Statement kSetTotpSecret{
@@ -206,6 +212,10 @@ std::optional<std::int64_t> PgAuthStore::session_user(const std::string& id_hash
 
 void PgAuthStore::revoke_session(const std::string& id_hash) {
   db_.execute(kDropSession, {id_hash});
+}
+
+std::int64_t PgAuthStore::active_sessions(std::int64_t idle_s, std::int64_t absolute_s) {
+  return db_.query(kActiveSessions, {idle_s, absolute_s}).int64(0, 0);
 }
 
 void PgAuthStore::set_totp_secret(std::int64_t id, const std::string& sealed) {

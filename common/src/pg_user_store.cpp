@@ -29,6 +29,8 @@ static const Statement kRemove{"user_remove",
                                "DELETE FROM users WHERE id = $1 RETURNING id, username, role, "
                                "version, " RFC3339("created_at") ", " RFC3339("now()")};
 
+static const Statement kCount{"user_count", "SELECT count(*) FROM users"};
+
 static User user_from_row(const Rows& rows, int row) {
   User u;
   u.id = rows.int64(row, 0);
@@ -97,5 +99,7 @@ std::optional<User> PgUserStore::remove(std::int64_t id) {
   });
   return removed;
 }
+
+std::int64_t PgUserStore::count() { return db_.query(kCount, {}).int64(0, 0); }
 
 }  // namespace crud

@@ -72,10 +72,8 @@ bool Redis::connect() {
 
 Redis::Reply Redis::command(std::initializer_list<std::string_view> args) {
   if (!configured()) return nullptr;
-  auto start = std::chrono::steady_clock::now();
-  Reply reply = (ctx_ || connect()) ? run(args) : nullptr;
-  time_spent_ += std::chrono::steady_clock::now() - start;
-  return reply;
+  TimeSpent::Scope waiting(time_spent);
+  return (ctx_ || connect()) ? run(args) : nullptr;
 }
 
 // One command on the open connection; a failed one closes it.
@@ -108,16 +106,8 @@ bool Redis::ping() {
 bool Redis::connected() {
   if (!configured()) return false;
   if (ctx_) return true;
-  auto start = std::chrono::steady_clock::now();
-  bool ok = connect();
-  time_spent_ += std::chrono::steady_clock::now() - start;
-  return ok;
-}
-
-double Redis::take_time_spent_ms() {
-  double ms = std::chrono::duration<double, std::milli>(time_spent_).count();
-  time_spent_ = {};
-  return ms;
+  TimeSpent::Scope waiting(time_spent);
+  return connect();
 }
 
 }  // namespace crud

@@ -36,6 +36,7 @@ static const Config& with_auth_secrets(const Config& cfg) {
 Context::Context(const Config& cfg, const std::string& endpoint)
     : config(with_auth_secrets(cfg)),
       log(endpoint, cfg.log_level),
+      metrics(cfg.metrics_dir, endpoint, cfg.pool_name),
       db(cfg, log),
       redis(cfg, log),
       users(db),
@@ -46,7 +47,7 @@ Context::Context(const Config& cfg, const std::string& endpoint)
       totp_box(SecretBox::from_hex_key(cfg.totp_encryption_key)),
       throttle(redis, auth, log),
       cache(redis, log, cfg.cache_ttl_s),
-      events(cfg, redis, log) {}
+      events(cfg, redis, log, metrics) {}
 
 namespace {
 
@@ -147,18 +148,21 @@ Response respond(const Endpoint& ep, Request& req, Context& ctx, ReadFn read) {
     bool allowed = false;
     for (const auto& m : ep.methods) allowed = allowed || m == req.method;
     if (!allowed) {
+      ctx.metrics.error(ErrorCode::method_not_allowed);
       return error_response(ApiError(ErrorCode::method_not_allowed), req.request_id)
           .with_header("Allow", join(ep.methods, ", "));
     }
     req.body = read_body(req, read);
     return ep.handle(req, ctx);
   } catch (const ApiError& e) {
+    ctx.metrics.error(e.code());
     return error_response(e, req.request_id);
   } catch (const std::exception& e) {
     ctx.log.event(LogLevel::error, std::string("unhandled exception: ") + e.what());
   } catch (...) {
     ctx.log.event(LogLevel::error, "unhandled non-standard exception");
   }
+  ctx.metrics.error(ErrorCode::internal_error);
   return error_response(ApiError(ErrorCode::internal_error), req.request_id);
 }
 
@@ -193,8 +197,13 @@ void handle_one(const Endpoint& ep, Context& ctx, char** params, ReadFn read, Wr
   Response r = respond(ep, req, ctx, read);
   std::string out = render(req, r);
   write(out);
-  ctx.log.request(req.request_id, req.method, req.path, r.status, elapsed_ms(start),
-                  ctx.redis.take_time_spent_ms());
+  double seconds = elapsed_ms(start) / 1000;
+  double postgres_s = ctx.db.time_spent.take_seconds();
+  double redis_s = ctx.redis.time_spent.take_seconds();
+  ctx.metrics.request(req.method, r.status, seconds, postgres_s, redis_s);
+  ctx.log.request({req.request_id, req.method, req.path, r.status, seconds * 1000,
+                   postgres_s * 1000, redis_s * 1000, ctx.caller_id});
+  ctx.caller_id = 0;
   ctx.log.set_request_id("");
   if (watchdog) watchdog->disarm();
 }
@@ -257,6 +266,7 @@ int serve(const Endpoint& ep) {
     FCGX_Finish_r(&fr);
   }
   ctx.log.event(LogLevel::info, "worker stopping");
+  ctx.metrics.retire();
   return 0;
 }
 

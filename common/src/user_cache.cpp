@@ -73,8 +73,7 @@ UserCache::Lookup UserCache::get(std::int64_t id) {
 
 bool UserCache::store(std::int64_t id, const std::string& value) {
   if (!redis_.connected()) return false;
-  if (value == kTombstone)
-    return redis_.command({"SET", key(id), value, "EX", ttl_s_}) != nullptr;
+  if (value == kTombstone) return redis_.command({"SET", key(id), value, "EX", ttl_s_}) != nullptr;
   std::string version = value.substr(0, value.find('\n'));
   return redis_.command({"EVAL", kStoreIfNewer, "1", key(id), version, value, ttl_s_}) != nullptr;
 }

@@ -36,6 +36,8 @@ void require_csrf(const Request& req, const Context& ctx, std::string_view sessi
 bool accept_second_factor(Context& ctx, const Credentials& user, const std::string& code);
 // Throws 403 forbidden unless the caller is user `id` or an admin.
 void require_self_or_admin(const Caller& caller, std::int64_t id);
+// Logins still usable now (token pairs and browser sessions), for metrics.
+std::int64_t active_sessions(Context& ctx);
 
 // The session cookie's value in a request, if any.
 std::optional<std::string> session_cookie(const Request& req);

@@ -68,6 +68,9 @@ class AuthStore {
   virtual std::optional<std::int64_t> session_user(const std::string& id_hash, std::int64_t idle_s,
                                                    std::int64_t absolute_s) = 0;
   virtual void revoke_session(const std::string& id_hash) = 0;
+  // Logins still usable: unexpired, unrotated refresh tokens plus browser
+  // sessions within the idle and absolute limits.
+  virtual std::int64_t active_sessions(std::int64_t idle_s, std::int64_t absolute_s) = 0;
 
   // Stores a sealed secret for enrolment; 2FA stays off until enabled.
   virtual void set_totp_secret(std::int64_t id, const std::string& sealed) = 0;
@@ -107,6 +110,7 @@ class PgAuthStore : public AuthStore {
   std::optional<std::int64_t> session_user(const std::string& id_hash, std::int64_t idle_s,
                                            std::int64_t absolute_s) override;
   void revoke_session(const std::string& id_hash) override;
+  std::int64_t active_sessions(std::int64_t idle_s, std::int64_t absolute_s) override;
   void set_totp_secret(std::int64_t id, const std::string& sealed) override;
   void enable_totp(std::int64_t id, std::int64_t step,
                    const std::vector<std::string>& recovery_hashes) override;

@@ -25,6 +25,9 @@ struct Config {
   std::string events_publish_socket;    // EVENTS_PUBLISH_SOCKET: nginx's nchan publisher
   int request_timeout_s = 20;           // REQUEST_TIMEOUT_S: a worker exits after this
   std::string pool_socket_dir;          // POOL_SOCKET_DIR: /readyz checks the pools here
+  std::string metrics_dir;              // METRICS_DIR: per-worker metrics files (empty = off)
+  std::string pool_name;                // POOL_NAME: e.g. read_user.1, labels this worker's metrics
+  std::string nginx_status_socket;      // NGINX_STATUS_SOCKET: nginx stub_status, for /metrics
   std::uint64_t password_opslimit = 0;  // PASSWORD_OPSLIMIT (0 = libsodium INTERACTIVE)
   std::size_t password_memlimit = 0;    // PASSWORD_MEMLIMIT in bytes (0 = INTERACTIVE)
   std::string log_level = "info";       // LOG_LEVEL: debug, info, warn, error

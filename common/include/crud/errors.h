@@ -56,6 +56,9 @@ enum class ErrorCode {
   CRUD_ERRORS(CRUD_ERROR_ENUM)
 #undef CRUD_ERROR_ENUM
 };
+#define CRUD_ERROR_ONE(code, status, message) +1
+constexpr int kErrorCodeCount = 0 CRUD_ERRORS(CRUD_ERROR_ONE);
+#undef CRUD_ERROR_ONE
 
 // The stable snake_case name of a code, e.g. "username_taken".
 const char* error_name(ErrorCode code);

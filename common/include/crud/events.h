@@ -9,6 +9,7 @@
 
 #include "crud/config.h"
 #include "crud/log.h"
+#include "crud/metrics.h"
 #include "crud/redis.h"
 #include "crud/users.h"
 
@@ -23,7 +24,7 @@ std::string event_json(UserChange change, const User& user);
 
 class EventPublisher {
  public:
-  EventPublisher(const Config& config, Redis& redis, const Logger& log);
+  EventPublisher(const Config& config, Redis& redis, const Logger& log, WorkerMetrics& metrics);
   // Publishes to every configured target; never throws.
   void publish(UserChange change, const User& user);
 
@@ -32,12 +33,7 @@ class EventPublisher {
   const Config& config_;
   Redis& redis_;
   const Logger& log_;
+  WorkerMetrics& metrics_;
 };
-
-// POSTs `body` to `target` on the HTTP server at the unix socket `path`
-// within timeout_ms; returns the HTTP status, or 0 when there was none.
-int post_over_unix_socket(const std::string& path, const std::string& target,
-                          const std::string& extra_headers, const std::string& body,
-                          int timeout_ms);
 
 }  // namespace crud

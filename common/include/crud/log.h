@@ -2,6 +2,7 @@
 // event, always with the endpoint and request id. Never pass secrets here.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -9,13 +10,21 @@ namespace crud {
 
 enum class LogLevel { debug, info, warn, error };
 
+// What the log line of a finished request says (path without the query, so
+// no secret in a query string reaches the log).
+struct RequestRecord {
+  std::string_view request_id, method, path;
+  int status = 0;
+  double duration_ms = 0, postgres_ms = 0, redis_ms = 0;
+  std::int64_t user_id = 0;  // the authenticated caller; 0 when unknown
+};
+
 class Logger {
  public:
   Logger(std::string endpoint, std::string_view level);
 
-  // One line for a finished request; redis_ms is the part spent waiting on Redis.
-  void request(std::string_view request_id, std::string_view method, std::string_view path,
-               int status, double duration_ms, double redis_ms) const;
+  // One line for a finished request.
+  void request(const RequestRecord& r) const;
   // A free-form event line tagged with the current request id (if any).
   void event(LogLevel level, std::string_view message) const;
   const std::string& endpoint() const { return endpoint_; }

@@ -18,6 +18,7 @@
 
 #include "crud/config.h"
 #include "crud/log.h"
+#include "crud/time_spent.h"
 
 namespace crud {
 
@@ -74,11 +75,14 @@ class Database {
   void run_script(const std::string& sql);
   // True when the server answers a trivial query now.
   bool ping();
+  // Time spent waiting on PostgreSQL (taken per request).
+  TimeSpent time_spent;
 
  private:
   enum class Retry { once, never };
   Rows run(const Statement& stmt, const std::vector<Param>& params, Retry retry);
   PGresult* send(const Statement& stmt, const std::vector<Param>& params);
+  PGresult* exec_plain(const char* sql);
   void ensure_connected();
   void reconnect();
   [[noreturn]] void fail(PGresult* result, const char* what);

@@ -13,6 +13,7 @@
 
 #include "crud/config.h"
 #include "crud/log.h"
+#include "crud/time_spent.h"
 
 namespace crud {
 
@@ -36,8 +37,8 @@ class Redis {
   // The run_id of the Redis server of the current connection ("" when not
   // connected): it changes whenever Redis restarts (or fails over).
   const std::string& server_run_id() const { return run_id_; }
-  // Milliseconds spent waiting on Redis since the last call (for the log).
-  double take_time_spent_ms();
+  // Time spent waiting on Redis (taken per request).
+  TimeSpent time_spent;
 
  private:
   bool connect();
@@ -53,7 +54,6 @@ class Redis {
   // that is down or hung costs a request at most one timeout and fills no log.
   std::chrono::steady_clock::time_point next_connect_{};
   std::string run_id_;
-  std::chrono::steady_clock::duration time_spent_{};
 };
 
 }  // namespace crud

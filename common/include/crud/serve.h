@@ -16,6 +16,7 @@
 #include "crud/http.h"
 #include "crud/jwt.h"
 #include "crud/log.h"
+#include "crud/metrics.h"
 #include "crud/password.h"
 #include "crud/pg.h"
 #include "crud/redis.h"
@@ -32,6 +33,7 @@ struct Context {
   explicit Context(const Config& config, const std::string& endpoint);
   const Config& config;
   Logger log;
+  WorkerMetrics metrics;
   Database db;
   Redis redis;
   PgUserStore users;
@@ -43,6 +45,8 @@ struct Context {
   LoginThrottle throttle;
   UserCache cache;
   EventPublisher events;
+  // The authenticated caller of the current request, once known (for the log).
+  std::int64_t caller_id = 0;
 };
 
 using Handler = std::function<Response(const Request&, Context&)>;

@@ -38,6 +38,8 @@ class UserStore {
   // Deletes the user and returns it as it was, with updated_at set to the
   // moment of deletion; nullopt when there was none.
   virtual std::optional<User> remove(std::int64_t id) = 0;
+  // How many users exist.
+  virtual std::int64_t count() = 0;
 };
 
 class PgUserStore : public UserStore {
@@ -49,6 +51,7 @@ class PgUserStore : public UserStore {
   RenameResult rename(std::int64_t id, const std::string& username,
                       const std::optional<IfMatch>& expected) override;
   std::optional<User> remove(std::int64_t id) override;
+  std::int64_t count() override;
 
  private:
   Database& db_;

@@ -19,6 +19,7 @@ std::string ascii_lower(std::string_view s);
 // Case-insensitive ASCII equality.
 bool iequals(std::string_view a, std::string_view b);
 bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
 // Decodes %XX escapes (and nothing else); nullopt on a malformed escape.
 std::optional<std::string> percent_decode(std::string_view s);
 
