@@ -6,6 +6,7 @@ using namespace crud;
 static Response delete_user(const Request& req, Context& ctx) {
   std::int64_t id = user_id_from_path(req);
   require_self_or_admin(require_caller(req, ctx), id);
+  ChangeTurn turn(ctx.users, id);  // the delete's event goes out after earlier renames'
   std::optional<User> removed = ctx.users.remove(id);
   if (!removed) throw ApiError(ErrorCode::not_found);
   ctx.cache.deleted(id);

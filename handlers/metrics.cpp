@@ -11,21 +11,21 @@ using namespace crud;
 static std::vector<Sample> scrape_time_samples(Context& ctx) {
   std::vector<Sample> samples;
   bool postgres_up = ctx.db.ping();
-  samples.push_back({"crud_postgres_up", "gauge", "1 when PostgreSQL answers.", "",
-                     postgres_up ? 1.0 : 0.0});
+  samples.push_back(
+      {"crud_postgres_up", "gauge", "1 when PostgreSQL answers.", "", postgres_up ? 1.0 : 0.0});
   if (ctx.redis.configured())
-    samples.push_back({"crud_redis_up", "gauge", "1 when Redis answers.", "",
-                       ctx.redis.ping() ? 1.0 : 0.0});
+    samples.push_back(
+        {"crud_redis_up", "gauge", "1 when Redis answers.", "", ctx.redis.ping() ? 1.0 : 0.0});
   if (postgres_up) {
-    samples.push_back({"crud_users", "gauge", "Registered users.", "",
-                       static_cast<double>(ctx.users.count())});
+    samples.push_back(
+        {"crud_users", "gauge", "Registered users.", "", static_cast<double>(ctx.users.count())});
     samples.push_back({"crud_sessions_active", "gauge",
                        "Logins still usable (token pairs and browser sessions).", "",
                        static_cast<double>(active_sessions(ctx))});
   }
   if (!ctx.config.nginx_status_socket.empty()) {
-    HttpReply status = http_over_unix_socket(ctx.config.nginx_status_socket, "GET",
-                                             "/nginx_status", "", "", 200);
+    HttpReply status =
+        http_over_unix_socket(ctx.config.nginx_status_socket, "GET", "/nginx_status", "", "", 200);
     for (auto& s : nginx_status_samples(status.body)) samples.push_back(std::move(s));
   }
   return samples;

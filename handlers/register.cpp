@@ -19,7 +19,6 @@ static Response register_user(const Request& req, Context& ctx) {
   std::string hash = ctx.passwords.hash(password);
   User user = ctx.users.create(username, hash);
   ctx.metrics.count(Counter::registrations);
-  ctx.cache.committed(user);
   ctx.events.publish(UserChange::created, user);
 
   JsonWriter w;

@@ -16,6 +16,7 @@ static Response update_user(const Request& req, Context& ctx) {
 
   std::optional<IfMatch> expected;
   if (!req.header("If-Match").empty()) expected = parse_if_match(req.header("If-Match"));
+  ChangeTurn turn(ctx.users, id);  // this rename's event goes out before the next one's
   RenameResult result = ctx.users.rename(id, username, expected);
   if (result.outcome == RenameOutcome::not_found) throw ApiError(ErrorCode::not_found);
   if (result.outcome == RenameOutcome::version_mismatch)

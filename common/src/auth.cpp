@@ -81,6 +81,7 @@ static Caller caller_from_bearer(std::string_view token, Context& ctx) {
   // every token issued before.
   auto state = ctx.auth.caller_state(*id);
   if (!state || state->token_version != result.claims.ver) throw ApiError(ErrorCode::invalid_token);
+  ctx.cache.use_generation(state->cache_generation);
   return Caller{*id, state->role, ""};
 }
 
@@ -100,6 +101,7 @@ static Caller caller_from_session(const Request& req, const std::string& session
   if (!user_id) throw ApiError(ErrorCode::unauthorized);
   auto state = ctx.auth.caller_state(*user_id);
   if (!state) throw ApiError(ErrorCode::unauthorized);
+  ctx.cache.use_generation(state->cache_generation);
   return Caller{*user_id, state->role, hash};
 }
 

@@ -34,7 +34,8 @@ std::uint64_t to_ns(double seconds) { return static_cast<std::uint64_t>(seconds 
 }  // namespace
 
 const char* method_label(int method_index) {
-  static const char* const kLabels[kMethodCount] = {"GET", "HEAD", "POST", "PUT", "DELETE", "other"};
+  static const char* const kLabels[kMethodCount] = {"GET", "HEAD",   "POST",
+                                                    "PUT", "DELETE", "other"};
   return kLabels[method_index];
 }
 
@@ -156,8 +157,7 @@ void WorkerMetrics::error(ErrorCode code) {
 }
 
 void WorkerMetrics::count(Counter counter) {
-  if (block_)
-    block_->counters[static_cast<int>(counter)].fetch_add(1, std::memory_order_relaxed);
+  if (block_) block_->counters[static_cast<int>(counter)].fetch_add(1, std::memory_order_relaxed);
 }
 
 void WorkerMetrics::retire() {

@@ -28,8 +28,8 @@ struct Family {
 // Families in name order, each with one HELP and TYPE line, as Prometheus wants.
 class Exposition {
  public:
-  void add(const std::string& family, const char* type, const char* help,
-           const std::string& series, const std::string& labels, double value) {
+  void add(const std::string& family, const char* type, const char* help, const std::string& series,
+           const std::string& labels, double value) {
     Family& f = families_[family];
     f.type = type;
     f.help = help;
@@ -39,8 +39,8 @@ class Exposition {
     std::snprintf(number, sizeof number, whole ? "%.0f" : "%.9g", value);
     f.lines.push_back(series + (labels.empty() ? "" : "{" + labels + "}") + " " + number);
   }
-  void add(const std::string& family, const char* type, const char* help,
-           const std::string& labels, double value) {
+  void add(const std::string& family, const char* type, const char* help, const std::string& labels,
+           double value) {
     add(family, type, help, family, labels, value);
   }
   std::string text() const {
@@ -112,7 +112,8 @@ void add_endpoint(Exposition& out, const std::string& endpoint, const MetricsBlo
   for (int m = 0; m < kMethodCount; ++m)
     for (int s = 0; s < kStatusCount; ++s)
       if (b.requests[m][s] > 0)
-        out.add("crud_http_requests_total", "counter", "Requests answered, by endpoint, method and status.",
+        out.add("crud_http_requests_total", "counter",
+                "Requests answered, by endpoint, method and status.",
                 ep + "," + label("method", method_label(m)) + "," +
                     label("status", std::to_string(s + kStatusMin)),
                 value(b.requests[m][s]));
@@ -141,10 +142,10 @@ void add_endpoint(Exposition& out, const std::string& endpoint, const MetricsBlo
   out.add("crud_redis_seconds_total", "counter", "Time handlers spent waiting on Redis.", ep,
           seconds(b.redis_ns));
   int c = 0;
-#define CRUD_COUNTER_LINE(name, metric, labels, help)                                         \
-  if (b.counters[c] > 0 || std::strcmp(#name, "worker_starts") == 0)                          \
+#define CRUD_COUNTER_LINE(name, metric, labels, help)                                             \
+  if (b.counters[c] > 0 || std::strcmp(#name, "worker_starts") == 0)                              \
     out.add(metric, "counter", help, ep + (std::strlen(labels) ? std::string(",") + labels : ""), \
-            value(b.counters[c]));                                                            \
+            value(b.counters[c]));                                                                \
   ++c;
   CRUD_COUNTERS(CRUD_COUNTER_LINE)
 #undef CRUD_COUNTER_LINE

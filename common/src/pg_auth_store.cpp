@@ -14,13 +14,14 @@ static const Statement kByName{
 static const Statement kById{"auth_by_id",
                              "SELECT " CREDENTIAL_COLUMNS " FROM users WHERE id = $1"};
 static const Statement kCallerState{"auth_caller",
-                                    "SELECT role, token_version FROM users WHERE id = $1"};
+                                    "SELECT role, token_version, (SELECT generation FROM "
+                                    "cache_generation) FROM users WHERE id = $1"};
 static const Statement kSetHash{"auth_set_hash",
                                 "UPDATE users SET password_hash = $2 WHERE id = $1"};
 static const Statement kChangePassword{
     "auth_change_password",
-    "UPDATE users SET password_hash = $2, token_version = token_version + 1, "
-    "updated_at = now() WHERE id = $1 RETURNING token_version"};
+    "UPDATE users SET password_hash = $2, token_version = token_version + 1 "
+    "WHERE id = $1 RETURNING token_version"};
 static const Statement kDropFamilies{"auth_drop_families",
                                      "DELETE FROM token_families WHERE user_id = $1"};
 static const Statement kDropSessions{"auth_drop_sessions",
@@ -67,15 +68,13 @@ static const Statement kDropSession{"auth_drop_session",
 static const Statement kSetTotpSecret{
     "auth_set_totp_secret", "UPDATE users SET totp_secret = $2 WHERE id = $1 AND NOT totp_enabled"};
 static const Statement kEnableTotp{
-    "auth_enable_totp",
-    "UPDATE users SET totp_enabled = true, totp_last_step = $2, updated_at = now() WHERE id = $1"};
+    "auth_enable_totp", "UPDATE users SET totp_enabled = true, totp_last_step = $2 WHERE id = $1"};
 static const Statement kDropRecovery{"auth_drop_recovery",
                                      "DELETE FROM recovery_codes WHERE user_id = $1"};
 static const Statement kAddRecovery{
     "auth_add_recovery", "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)"};
 static const Statement kDisableTotp{
-    "auth_disable_totp",
-    "UPDATE users SET totp_enabled = false, totp_secret = NULL, updated_at = now() WHERE id = $1"};
+    "auth_disable_totp", "UPDATE users SET totp_enabled = false, totp_secret = NULL WHERE id = $1"};
 // Only a step later than the last used one is accepted: a code works once.
 static const Statement kClaimStep{
     "auth_claim_step",
@@ -132,7 +131,7 @@ std::optional<Credentials> PgAuthStore::credentials_by_id(std::int64_t id) {
 std::optional<CallerState> PgAuthStore::caller_state(std::int64_t user_id) {
   Rows rows = db_.query(kCallerState, {user_id});
   if (rows.empty()) return std::nullopt;
-  return CallerState{std::string(rows.text(0, 0)), rows.int64(0, 1)};
+  return CallerState{std::string(rows.text(0, 0)), rows.int64(0, 1), rows.int64(0, 2)};
 }
 
 void PgAuthStore::set_password_hash(std::int64_t id, const std::string& hash) {

@@ -3,6 +3,7 @@
 
 #include <sys/time.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <vector>
 
@@ -73,11 +74,20 @@ bool Redis::connect() {
 Redis::Reply Redis::command(std::initializer_list<std::string_view> args) {
   if (!configured()) return nullptr;
   TimeSpent::Scope waiting(time_spent);
-  return (ctx_ || connect()) ? run(args) : nullptr;
+  if (!ctx_ && !connect()) return nullptr;
+  bool closed_by_server = false;
+  Reply reply = run(args, &closed_by_server);
+  // A connection Redis closed (it restarted) fails at once, not after a
+  // timeout: retry on a fresh one, so a restart costs no write its cache
+  // update and no request its answer.
+  if (closed_by_server && connect()) reply = run(args, nullptr);
+  return reply;
 }
 
-// One command on the open connection; a failed one closes it.
-Redis::Reply Redis::run(std::initializer_list<std::string_view> args) {
+// One command on the open connection; a failed one closes it. When the
+// server had closed the connection and `closed_by_server` is given, it is
+// set and no reconnect pause starts.
+Redis::Reply Redis::run(std::initializer_list<std::string_view> args, bool* closed_by_server) {
   std::vector<const char*> argv;
   std::vector<std::size_t> lengths;
   for (auto a : args) {
@@ -87,6 +97,15 @@ Redis::Reply Redis::run(std::initializer_list<std::string_view> args) {
   Reply reply(static_cast<redisReply*>(
       redisCommandArgv(ctx_.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
   if (!reply) {
+    int error = errno;
+    bool closed = ctx_->err == REDIS_ERR_EOF ||
+                  (ctx_->err == REDIS_ERR_IO && (error == EPIPE || error == ECONNRESET));
+    if (closed && closed_by_server) {
+      *closed_by_server = true;
+      ctx_.reset();
+      run_id_.clear();
+      return nullptr;
+    }
     log_.event(LogLevel::warn, std::string("redis command failed: ") + ctx_->errstr);
     drop_connection(std::chrono::steady_clock::now());  // a timed-out context is dead
     return nullptr;

@@ -46,7 +46,7 @@ Context::Context(const Config& cfg, const std::string& endpoint)
       session_key(hex_to_bytes(cfg.session_secret)),
       totp_box(SecretBox::from_hex_key(cfg.totp_encryption_key)),
       throttle(redis, auth, log),
-      cache(redis, log, cfg.cache_ttl_s),
+      cache(redis, users, log, cfg.cache_ttl_s),
       events(cfg, redis, log, metrics) {}
 
 namespace {
@@ -204,6 +204,7 @@ void handle_one(const Endpoint& ep, Context& ctx, char** params, ReadFn read, Wr
   ctx.log.request({req.request_id, req.method, req.path, r.status, seconds * 1000,
                    postgres_s * 1000, redis_s * 1000, ctx.caller_id});
   ctx.caller_id = 0;
+  ctx.cache.forget_generation();
   ctx.log.set_request_id("");
   if (watchdog) watchdog->disarm();
 }

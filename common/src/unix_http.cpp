@@ -56,9 +56,9 @@ HttpReply http_over_unix_socket(const std::string& path, const std::string& meth
       !(errno == EINPROGRESS || errno == EAGAIN))
     return {};
 
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" +
-                        extra_headers + "Content-Length: " + std::to_string(body.size()) +
-                        "\r\n\r\n" + body;
+  std::string request = method + " " + target +
+                        " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + extra_headers +
+                        "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   std::size_t sent = 0;
   while (sent < request.size()) {
     if (!wait_for(sock.fd, POLLOUT, deadline)) return {};

@@ -25,8 +25,8 @@ return 1
 
 }  // namespace
 
-UserCache::UserCache(Redis& redis, const Logger& log, int ttl_s)
-    : redis_(redis), log_(log), ttl_s_(std::to_string(ttl_s)) {}
+UserCache::UserCache(Redis& redis, UserStore& users, const Logger& log, int ttl_s)
+    : redis_(redis), users_(users), log_(log), ttl_s_(std::to_string(ttl_s)) {}
 
 std::string UserCache::encode(const User& user) {
   return std::to_string(user.version) + "\n" + user.created_at + "\n" + user.updated_at + "\n" +
@@ -52,13 +52,16 @@ std::optional<User> UserCache::decode(std::int64_t id, std::string_view value) {
   return user;
 }
 
+// Both generations are known: the key can be named.
+bool UserCache::usable() { return generation_ && redis_.connected(); }
+
 std::string UserCache::key(std::int64_t id) const {
-  return "cache:" + redis_.server_run_id() + ":user:" + std::to_string(id);
+  return "cache:" + redis_.server_run_id() + ":" + std::to_string(*generation_) +
+         ":user:" + std::to_string(id);
 }
 
 UserCache::Lookup UserCache::get(std::int64_t id) {
-  retry_pending();
-  if (!redis_.connected()) return {};  // the key needs the server's run_id
+  if (!usable()) return {};
   auto reply = redis_.command({"GET", key(id)});
   if (!reply || reply->type != REDIS_REPLY_STRING) return {};
   std::string_view value(reply->str, reply->len);
@@ -72,7 +75,7 @@ UserCache::Lookup UserCache::get(std::int64_t id) {
 }
 
 bool UserCache::store(std::int64_t id, const std::string& value) {
-  if (!redis_.connected()) return false;
+  if (!usable()) return false;
   if (value == kTombstone) return redis_.command({"SET", key(id), value, "EX", ttl_s_}) != nullptr;
   std::string version = value.substr(0, value.find('\n'));
   return redis_.command({"EVAL", kStoreIfNewer, "1", key(id), version, value, ttl_s_}) != nullptr;
@@ -80,39 +83,19 @@ bool UserCache::store(std::int64_t id, const std::string& value) {
 
 void UserCache::offer(const User& user) { store(user.id, encode(user)); }
 
-void UserCache::committed(const User& user) {
-  retry_pending();
-  std::string value = encode(user);
-  if (!store(user.id, value)) remember(user.id, std::move(value));
-}
+void UserCache::committed(const User& user) { store_committed(user.id, encode(user)); }
 
-void UserCache::deleted(std::int64_t id) {
-  retry_pending();
-  if (!store(id, std::string(kTombstone))) remember(id, std::string(kTombstone));
-}
+void UserCache::deleted(std::int64_t id) { store_committed(id, std::string(kTombstone)); }
 
-// Keeps the latest value per user, and a bounded number of users: past
-// that the oldest is given up (its staleness is still bounded by the TTL).
-void UserCache::remember(std::int64_t id, std::string value) {
-  constexpr std::size_t kMaxPending = 1000;
-  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-    if (it->first != id) continue;
-    pending_.erase(it);
-    break;
-  }
-  if (pending_.size() >= kMaxPending) {
-    log_.event(LogLevel::warn, "user cache: gave up telling Redis about user " +
-                                   std::to_string(pending_.front().first));
-    pending_.erase(pending_.begin());
-  }
-  pending_.emplace_back(id, std::move(value));
-}
-
-void UserCache::retry_pending() {
-  while (!pending_.empty()) {
-    auto& [id, value] = pending_.front();
-    if (!store(id, value)) return;
-    pending_.erase(pending_.begin());
+// A committed change Redis could not be told about: retire every entry of
+// the current generation (the cache starts cold) rather than risk one stale.
+void UserCache::store_committed(std::int64_t id, const std::string& value) {
+  if (!redis_.configured() || store(id, value)) return;
+  log_.event(LogLevel::warn, "user cache not updated after a write: starting a new generation");
+  try {
+    users_.start_cache_generation();
+  } catch (const ApiError&) {  // the write itself is committed: still a success
+    log_.event(LogLevel::error, "could not start a new user cache generation");
   }
 }
 

@@ -27,6 +27,7 @@ struct Credentials {
 struct CallerState {
   std::string role;
   std::int64_t token_version = 0;
+  std::int64_t cache_generation = 0;  // read in the same query (see user_cache.h)
 };
 
 enum class RefreshOutcome { rotated, retried_in_grace, reused, unknown, expired };

@@ -15,17 +15,16 @@
 namespace crud {
 
 // Counters of domain events, beside the per-request figures.
-#define CRUD_COUNTERS(X)                                                                     \
-  X(logins_succeeded, "crud_logins_total", "result=\"succeeded\"", "Logins by result.")    \
-  X(logins_failed, "crud_logins_total", "result=\"failed\"", "Logins by result.")          \
-  X(registrations, "crud_registrations_total", "", "Users registered.")                    \
-  X(cache_hits, "crud_cache_reads_total", "result=\"hit\"", "User cache lookups by result.") \
-  X(cache_misses, "crud_cache_reads_total", "result=\"miss\"",                               \
-    "User cache lookups by result.")                                                         \
-  X(events_nchan_failed, "crud_event_publish_failures_total", "target=\"nchan\"",            \
-    "Events that could not be published, by target.")                                        \
-  X(events_redis_failed, "crud_event_publish_failures_total", "target=\"redis\"",            \
-    "Events that could not be published, by target.")                                        \
+#define CRUD_COUNTERS(X)                                                                        \
+  X(logins_succeeded, "crud_logins_total", "result=\"succeeded\"", "Logins by result.")         \
+  X(logins_failed, "crud_logins_total", "result=\"failed\"", "Logins by result.")               \
+  X(registrations, "crud_registrations_total", "", "Users registered.")                         \
+  X(cache_hits, "crud_cache_reads_total", "result=\"hit\"", "User cache lookups by result.")    \
+  X(cache_misses, "crud_cache_reads_total", "result=\"miss\"", "User cache lookups by result.") \
+  X(events_nchan_failed, "crud_event_publish_failures_total", "target=\"nchan\"",               \
+    "Events that could not be published, by target.")                                           \
+  X(events_redis_failed, "crud_event_publish_failures_total", "target=\"redis\"",               \
+    "Events that could not be published, by target.")                                           \
   X(worker_starts, "crud_worker_starts_total", "", "Worker processes started (restarts included).")
 
 enum class Counter : int {

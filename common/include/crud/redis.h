@@ -42,7 +42,7 @@ class Redis {
 
  private:
   bool connect();
-  Reply run(std::initializer_list<std::string_view> args);
+  Reply run(std::initializer_list<std::string_view> args, bool* closed_by_server = nullptr);
   void drop_connection(std::chrono::steady_clock::time_point now);
   struct Free {
     void operator()(redisContext* c) const { redisFree(c); }

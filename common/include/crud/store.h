@@ -40,6 +40,28 @@ class UserStore {
   virtual std::optional<User> remove(std::int64_t id) = 0;
   // How many users exist.
   virtual std::int64_t count() = 0;
+  // Holds off other writers of this user until release_changes: a writer
+  // takes it before its transaction and releases it after publishing the
+  // change, so events of one user go out in commit order.
+  virtual void hold_changes(std::int64_t id) = 0;
+  virtual void release_changes(std::int64_t id) = 0;
+  // Retires every cached user at once (see user_cache.h).
+  virtual void start_cache_generation() = 0;
+};
+
+// hold_changes for the life of a scope.
+class ChangeTurn {
+ public:
+  ChangeTurn(UserStore& users, std::int64_t id) : users_(users), id_(id) {
+    users_.hold_changes(id_);
+  }
+  ~ChangeTurn();
+  ChangeTurn(const ChangeTurn&) = delete;
+  ChangeTurn& operator=(const ChangeTurn&) = delete;
+
+ private:
+  UserStore& users_;
+  std::int64_t id_;
 };
 
 class PgUserStore : public UserStore {
@@ -52,6 +74,9 @@ class PgUserStore : public UserStore {
                       const std::optional<IfMatch>& expected) override;
   std::optional<User> remove(std::int64_t id) override;
   std::int64_t count() override;
+  void hold_changes(std::int64_t id) override;
+  void release_changes(std::int64_t id) override;
+  void start_cache_generation() override;
 
  private:
   Database& db_;

@@ -2,8 +2,13 @@
 // version, and a Lua script only ever replaces an entry with a newer version,
 // so a reader that fetched a row before a write can never put the old row
 // back after the writer stored the new one; a delete leaves a tombstone that
-// outlives any such reader. Keys include the Redis run_id: a restarted Redis
-// (whose append-only file may lag the last writes) starts with an empty cache.
+// outlives any such reader. Keys name two generations: the Redis run_id (a
+// restarted Redis, whose append-only file may lag the last writes, starts
+// empty) and the cache generation in PostgreSQL, which a writer that could
+// not update Redis after its commit bumps before it answers, so no reader
+// anywhere uses an entry that writer could not correct. Callers learn the
+// generation with their credentials (use_generation); without it (no
+// authenticated caller) the cache is not used.
 #pragma once
 
 #include <cstdint>
@@ -13,13 +18,19 @@
 
 #include "crud/log.h"
 #include "crud/redis.h"
+#include "crud/store.h"
 #include "crud/users.h"
 
 namespace crud {
 
 class UserCache {
  public:
-  UserCache(Redis& redis, const Logger& log, int ttl_s);
+  UserCache(Redis& redis, UserStore& users, const Logger& log, int ttl_s);
+
+  // The cache generation for this request, read from PostgreSQL with the
+  // caller's credentials; forget_generation at the end of the request.
+  void use_generation(std::int64_t generation) { generation_ = generation; }
+  void forget_generation() { generation_.reset(); }
 
   enum class State { miss, hit, deleted };
   struct Lookup {
@@ -31,10 +42,8 @@ class UserCache {
   // Offers a row read from the database: stored unless the cache already
   // holds this version, a newer one or a tombstone.
   void offer(const User& user);
-  // Records a committed create or update (as `offer`) or delete (a
-  // tombstone). When Redis cannot be told now, this worker tries again
-  // before its next cache use; until then readers elsewhere may see the old
-  // entry for at most the TTL.
+  // Records a committed update (as `offer`) or delete (a tombstone). When
+  // Redis cannot be told, bumps the cache generation instead.
   void committed(const User& user);
   void deleted(std::int64_t id);
 
@@ -44,16 +53,15 @@ class UserCache {
 
  private:
   std::string key(std::int64_t id) const;
+  bool usable();
   bool store(std::int64_t id, const std::string& value);
-  void remember(std::int64_t id, std::string value);
-  void retry_pending();
+  void store_committed(std::int64_t id, const std::string& value);
 
   Redis& redis_;
+  UserStore& users_;
   const Logger& log_;
   std::string ttl_s_;
-  // Writes that committed while Redis could not be told, retried before the
-  // next use: until then an entry may be stale (bounded by the TTL).
-  std::vector<std::pair<std::int64_t, std::string>> pending_;
+  std::optional<std::int64_t> generation_;
 };
 
 }  // namespace crud

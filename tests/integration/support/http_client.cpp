@@ -27,17 +27,7 @@ size_t collect_body(char* data, size_t size, size_t count, void* user) {
 }
 
 size_t collect_header(char* data, size_t size, size_t count, void* user) {
-  auto* headers = static_cast<HeaderList*>(user);
-  const std::string line(data, size * count);
-  // A new status line starts a new header block (e.g. after "100 Continue").
-  if (line.rfind("HTTP/", 0) == 0) {
-    headers->clear();
-    return size * count;
-  }
-  const auto colon = line.find(':');
-  if (colon != std::string::npos) {
-    headers->emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
-  }
+  add_header_line(*static_cast<HeaderList*>(user), std::string(data, size * count));
   return size * count;
 }
 
@@ -48,6 +38,18 @@ void append_header(curl_slist*& list, const std::string& line) {
 }
 
 }  // namespace
+
+void add_header_line(HeaderList& headers, const std::string& line) {
+  // A new status line starts a new header block (e.g. after "100 Continue").
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers.clear();
+    return;
+  }
+  const auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+  }
+}
 
 bool iequals(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;

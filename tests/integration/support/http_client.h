@@ -52,6 +52,10 @@ Response request_via(const Transport& transport, const std::string& method, cons
                      const std::optional<std::string>& body = std::nullopt,
                      const HeaderList& headers = {});
 
+// Adds one received header line ("Name: value\r\n") to `headers`; a status
+// line ("HTTP/...") starts a new block and clears them; other lines are ignored.
+void add_header_line(HeaderList& headers, const std::string& line);
+
 // ASCII case-insensitive equality, for header names and media types.
 bool iequals(const std::string& a, const std::string& b);
 

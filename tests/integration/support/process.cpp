@@ -155,4 +155,70 @@ std::vector<std::string> environment_with(
   return env;
 }
 
+RunningProcess::RunningProcess(const std::vector<std::string>& argv,
+                               const std::vector<std::string>& env) {
+  for (const auto& arg : argv) command_ += (command_.empty() ? "" : " ") + arg;
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  }
+  std::vector<std::string> argv_copy = argv;
+  std::vector<std::string> env_copy = env;
+  auto argv_ptrs = as_argv(argv_copy);
+  auto env_ptrs = as_argv(env_copy);
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid_ == 0) {
+    const int null = open("/dev/null", O_RDONLY);
+    dup2(null, 0);
+    dup2(out[1], 1);
+    dup2(out[1], 2);
+    signal(SIGPIPE, SIG_DFL);
+    execvpe(argv_ptrs[0], argv_ptrs.data(), env_ptrs.data());
+    const std::string message = "execvpe " + argv[0] + ": " + std::strerror(errno) + "\n";
+    if (write(2, message.data(), message.size()) < 0) _exit(127);
+    _exit(127);
+  }
+  close(out[1]);
+  out_ = out[0];
+  fcntl(out_, F_SETFL, O_NONBLOCK);
+}
+
+RunningProcess::~RunningProcess() {
+  close_fd(out_);
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+bool RunningProcess::wait_until(const std::function<bool(const std::vector<std::string>&)>& done,
+                                std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (done(lines_)) return true;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || out_ < 0) return false;
+    pollfd fd = {out_, POLLIN, 0};
+    if (poll(&fd, 1, static_cast<int>(left.count())) <= 0) continue;
+    std::string chunk;
+    drain(out_, chunk);  // closes out_ at the end of the output
+    partial_ += chunk;
+    for (auto newline = partial_.find('\n'); newline != std::string::npos;
+         newline = partial_.find('\n')) {
+      lines_.push_back(partial_.substr(0, newline));
+      partial_.erase(0, newline + 1);
+    }
+  }
+}
+
+std::string RunningProcess::describe() const {
+  std::string text = command_ + "\n--- output ---\n";
+  for (const auto& line : lines_) text += line + "\n";
+  return text + partial_;
+}
+
 }  // namespace itest

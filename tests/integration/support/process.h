@@ -1,9 +1,13 @@
 // Runs a program with a given environment and standard input and collects its
 // exit status, stdout and stderr. Used for the handlers' CGI mode and for the
-// stack script that restarts PostgreSQL.
+// stack script that restarts PostgreSQL. RunningProcess keeps a program (e.g.
+// redis-cli SUBSCRIBE) running beside the test and reads its output as it comes.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,5 +34,33 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
 // This process's environment with `overrides` replaced or added.
 std::vector<std::string> environment_with(
     const std::vector<std::pair<std::string, std::string>>& overrides);
+
+// A child left running while the test goes on, its stdout and stderr read
+// line by line (one pipe, so an error message shows among the lines). The
+// destructor kills it (SIGKILL) and reaps it.
+class RunningProcess {
+ public:
+  // Starts argv[0] (looked up in PATH) with exactly `env` and stdin from /dev/null.
+  RunningProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env);
+  RunningProcess(const RunningProcess&) = delete;
+  RunningProcess& operator=(const RunningProcess&) = delete;
+  ~RunningProcess();
+
+  // Reads output until `done(lines so far)` is true or `timeout` passes (or
+  // the output ends); returns done's last answer.
+  bool wait_until(const std::function<bool(const std::vector<std::string>&)>& done,
+                  std::chrono::milliseconds timeout);
+  // The complete lines read so far, without their newlines.
+  const std::vector<std::string>& lines() const { return lines_; }
+  // The command and what it printed, for failure messages.
+  std::string describe() const;
+
+ private:
+  std::string command_;
+  pid_t pid_ = -1;
+  int out_ = -1;
+  std::string partial_;  // a line still waiting for its newline
+  std::vector<std::string> lines_;
+};
 
 }  // namespace itest

@@ -1,0 +1,65 @@
+#!/bin/sh
+# Renders the repo's nginx templates for a container, as scripts/stack's
+# render_nginx does for the native stack, with the container's differences:
+# listen on every interface, Redis by host name, endpoints over TCP FastCGI
+# (nginx-upstreams.conf). Settings come from the environment; the defaults
+# are the nginx image's paths. tests/deploy-config.sh renders with it too.
+set -eu
+die() { echo "nginx-render: $*" >&2; exit 1; }
+
+TEMPLATES=${TEMPLATES:-/etc/crud-nginx/nginx}      # the repo's nginx/
+ERRORS_CONF=${ERRORS_CONF:-/etc/crud-nginx/errors.conf}  # `crudctl nginx-errors`
+UPSTREAMS_CONF=${UPSTREAMS_CONF:-/etc/crud-nginx/upstreams.conf}
+CONF_DIR=${CONF_DIR:-/var/lib/crud-nginx/conf}
+NGINX_DIR=${NGINX_DIR:-/var/lib/crud-nginx}
+RUN_DIR=${RUN_DIR:-/run/crud/nginx}              # internal socket, shared with the workers
+LOG_DIR=${LOG_DIR:-/var/log/crud-nginx}          # links to the container's stdout/stderr
+HTTP_PORT=${HTTP_PORT:-8080}
+HTTPS_PORT=${HTTPS_PORT:-8443}
+FORCE_HTTPS=${FORCE_HTTPS:-1}
+RATE_AUTH=${RATE_AUTH:-10r/m}
+BURST_AUTH=${BURST_AUTH:-10}
+RATE_API=${RATE_API:-50r/s}
+BURST_API=${BURST_API:-100}
+REDIS_HOST=${REDIS_HOST:-redis}
+REDIS_PORT=${REDIS_PORT:-6379}
+RESOLVER=${RESOLVER:-127.0.0.11}
+: "${REDIS_PASSWORD:?REDIS_PASSWORD is required (nchan keeps live events in Redis)}"
+: "${TLS_CERT:?TLS_CERT is required}" "${TLS_KEY:?TLS_KEY is required}"
+
+# It goes into a URL and a sed replacement: letters, digits and ._~- only.
+case "$REDIS_PASSWORD" in *[!A-Za-z0-9._~-]*) die "REDIS_PASSWORD may hold only A-Z a-z 0-9 . _ ~ - (e.g. openssl rand -hex 24)" ;; esac
+case "$FORCE_HTTPS" in 0 | 1) ;; *) die "FORCE_HTTPS must be 0 or 1" ;; esac
+
+# A placeholder this script does not know means the templates moved on.
+known="USER_DIRECTIVE RUN_DIR LOG_DIR NGINX_DIR CONF_DIR HTTP_PORT HTTPS_PORT FORCE_HTTPS
+RATE_AUTH BURST_AUTH RATE_API BURST_API REDIS_PORT REDIS_PASSWORD TLS_CERT TLS_KEY"
+for name in $(sed 's/^[[:space:]]*#.*//; s/[[:space:]]#.*//' "$TEMPLATES"/*.conf |
+  grep -o '@[A-Z][A-Z_]*@' | tr -d @ | sort -u); do
+  echo "$known" | tr ' ' '\n' | grep -qx "$name" || die "unknown placeholder @$name@ in $TEMPLATES"
+done
+
+umask 077  # the rendered files hold the Redis password
+mkdir -p "$CONF_DIR" "$NGINX_DIR/tmp"
+for f in "$TEMPLATES"/*.conf; do
+  # shellcheck disable=SC2016 # $crud_fcgi_port is nginx's variable
+  sed -e 's|listen 127\.0\.0\.1:|listen |' \
+    -e "s|127\\.0\\.0\\.1:@REDIS_PORT@|$REDIS_HOST:@REDIS_PORT@|" \
+    -e 's|^\([[:space:]]*fastcgi_pass[[:space:]][[:space:]]*\)\([a-z_][a-z_]*\);|\1\2:$crud_fcgi_port;|' \
+    -e "s|@USER_DIRECTIVE@||g" -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" \
+    -e "s|@NGINX_DIR@|$NGINX_DIR|g" -e "s|@CONF_DIR@|$CONF_DIR|g" \
+    -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@HTTPS_PORT@|$HTTPS_PORT|g" \
+    -e "s|@FORCE_HTTPS@|$FORCE_HTTPS|g" -e "s|@RATE_AUTH@|$RATE_AUTH|g" \
+    -e "s|@BURST_AUTH@|$BURST_AUTH|g" -e "s|@RATE_API@|$RATE_API|g" -e "s|@BURST_API@|$BURST_API|g" \
+    -e "s|@REDIS_PORT@|$REDIS_PORT|g" -e "s|@REDIS_PASSWORD@|$REDIS_PASSWORD|g" \
+    -e "s|@TLS_CERT@|$TLS_CERT|g" -e "s|@TLS_KEY@|$TLS_KEY|g" \
+    "$f" >"$CONF_DIR/${f##*/}"
+done
+cp "$ERRORS_CONF" "$CONF_DIR/errors.conf"
+sed "s|@RESOLVER@|$RESOLVER|g" "$UPSTREAMS_CONF" >"$CONF_DIR/upstreams.conf"
+
+# What the container differences rely on, checked on the result.
+! grep -n 'listen 127\.0\.0\.1' "$CONF_DIR"/*.conf || die "a listen stayed on 127.0.0.1"
+! grep -nE '^[[:space:]]*fastcgi_pass[[:space:]]+[^$;]+;' "$CONF_DIR"/*.conf ||
+  die "a fastcgi_pass was not turned into NAME:\$crud_fcgi_port"
+grep -q "@$REDIS_HOST:$REDIS_PORT\"" "$CONF_DIR/nginx.conf" || die "the nchan Redis server was not found in nginx.conf"
