@@ -61,10 +61,15 @@ struct Unmap {
 };
 using MappedBlock = std::unique_ptr<MetricsBlock, Unmap>;
 
+// /proc/PID/stat, or "" when the process is gone.
+std::string proc_stat(long pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  return std::string((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+}
+
 // A process is alive when /proc has it and it is not a zombie.
 bool process_alive(long pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::string text = proc_stat(pid);
   auto paren = text.rfind(')');
   return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] != 'Z';
 }
@@ -76,8 +81,7 @@ struct ProcessUse {
 
 ProcessUse process_use(long pid) {
   ProcessUse use;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::string text = proc_stat(pid);
   auto paren = text.rfind(')');
   if (paren != std::string::npos) {
     std::istringstream fields(text.substr(paren + 2));

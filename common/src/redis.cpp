@@ -22,9 +22,13 @@ static timeval to_timeval(int ms) {
 
 constexpr std::chrono::seconds kReconnectPause{1};
 
-void Redis::drop_connection(std::chrono::steady_clock::time_point now) {
+void Redis::close_connection() {
   ctx_.reset();
   run_id_.clear();
+}
+
+void Redis::drop_connection(std::chrono::steady_clock::time_point now) {
+  close_connection();
   next_connect_ = now + kReconnectPause;
 }
 
@@ -102,8 +106,7 @@ Redis::Reply Redis::run(std::initializer_list<std::string_view> args, bool* clos
                   (ctx_->err == REDIS_ERR_IO && (error == EPIPE || error == ECONNRESET));
     if (closed && closed_by_server) {
       *closed_by_server = true;
-      ctx_.reset();
-      run_id_.clear();
+      close_connection();
       return nullptr;
     }
     log_.event(LogLevel::warn, std::string("redis command failed: ") + ctx_->errstr);

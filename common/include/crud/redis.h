@@ -43,6 +43,8 @@ class Redis {
  private:
   bool connect();
   Reply run(std::initializer_list<std::string_view> args, bool* closed_by_server = nullptr);
+  void close_connection();
+  // Closes and starts the reconnect pause.
   void drop_connection(std::chrono::steady_clock::time_point now);
   struct Free {
     void operator()(redisContext* c) const { redisFree(c); }
