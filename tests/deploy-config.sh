@@ -68,7 +68,7 @@ if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_nchan_module.s
     -subj /CN=localhost -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
   TEMPLATES=$repo/nginx ERRORS_CONF=$work/errors.conf \
     UPSTREAMS_CONF=$repo/deploy/docker/nginx-upstreams.conf CONF_DIR=$work/nginx/conf \
-    NGINX_DIR=$work/nginx RUN_DIR=$work/run LOG_DIR=$work/log REDIS_PASSWORD=0123abcd \
+    NGINX_DIR=$work/nginx RUN_DIR=$work/run LOG_DIR=$work/log EVENTS_REDIS_PASSWORD=0123abcd \
     TLS_CERT=$work/tls.crt TLS_KEY=$work/tls.key "$repo/deploy/docker/nginx-render.sh"
   # Every endpoint of pools.conf is routed to, and nothing else.
   # shellcheck disable=SC2016 # nginx's variable

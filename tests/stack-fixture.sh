@@ -40,8 +40,8 @@ case "$action" in
     chmod 755 "$dir"
     port=$(free_port)
     https_port=$(free_port)
-    redis_port=$(free_port)
-    export STACK_DIR=$dir HTTP_PORT=$port HTTPS_PORT=$https_port REDIS_PORT=$redis_port BUILD_DIR=$build SKIP_BUILD=1 PG_FAST=1
+    events_redis_port=$(free_port)
+    export STACK_DIR=$dir HTTP_PORT=$port HTTPS_PORT=$https_port EVENTS_REDIS_PORT=$events_redis_port BUILD_DIR=$build SKIP_BUILD=1 PG_FAST=1
     # Cheapest argon2id cost: tests exercise hashing, not its strength.
     export PASSWORD_OPSLIMIT=1 PASSWORD_MEMLIMIT=8192
     # The suite logs in thousands of times from one address.

@@ -36,15 +36,6 @@ EventPublisher::EventPublisher(const Config& config, Redis& redis, const Logger&
 void EventPublisher::publish(UserChange change, const User& user) {
   std::string body = event_json(change, user);
   const char* type = event_type(change);
-  // nchan keeps events in the same Redis: while this worker finds Redis
-  // down, a publish could only time out, and an nchan publish aborted that
-  // way can crash the nginx worker (nchan 1.3.6): skip both.
-  if (redis_.configured() && !redis_.connected()) {
-    log_.event(LogLevel::warn, std::string("event not published (Redis is down): ") + type);
-    if (!config_.events_publish_socket.empty()) metrics_.count(Counter::events_nchan_failed);
-    metrics_.count(Counter::events_redis_failed);
-    return;
-  }
   if (!config_.events_publish_socket.empty() && !publish_to_nchan(type, body)) {
     log_.event(LogLevel::warn, std::string("event not published to nchan: ") + type);
     metrics_.count(Counter::events_nchan_failed);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Renders the repo's nginx templates for a container, as scripts/stack's
 # render_nginx does for the native stack, with the container's differences:
-# listen on every interface, Redis by host name, endpoints over TCP FastCGI
+# listen on every interface, the events Redis by host name, endpoints over TCP FastCGI
 # (nginx-upstreams.conf). Settings come from the environment; the defaults
 # are the nginx image's paths. tests/deploy-config.sh renders with it too.
 set -eu
@@ -21,37 +21,38 @@ RATE_AUTH=${RATE_AUTH:-10r/m}
 BURST_AUTH=${BURST_AUTH:-10}
 RATE_API=${RATE_API:-50r/s}
 BURST_API=${BURST_API:-100}
-REDIS_HOST=${REDIS_HOST:-redis}
-REDIS_PORT=${REDIS_PORT:-6379}
+EVENTS_REDIS_HOST=${EVENTS_REDIS_HOST:-events-redis}
+EVENTS_REDIS_PORT=${EVENTS_REDIS_PORT:-6379}
 RESOLVER=${RESOLVER:-127.0.0.11}
-: "${REDIS_PASSWORD:?REDIS_PASSWORD is required (nchan keeps live events in Redis)}"
+: "${EVENTS_REDIS_PASSWORD:?EVENTS_REDIS_PASSWORD is required (nchan keeps live events in Redis)}"
 : "${TLS_CERT:?TLS_CERT is required}" "${TLS_KEY:?TLS_KEY is required}"
 
 # It goes into a URL and a sed replacement: letters, digits and ._~- only.
-case "$REDIS_PASSWORD" in *[!A-Za-z0-9._~-]*) die "REDIS_PASSWORD may hold only A-Z a-z 0-9 . _ ~ - (e.g. openssl rand -hex 24)" ;; esac
+case "$EVENTS_REDIS_PASSWORD" in *[!A-Za-z0-9._~-]*) die "EVENTS_REDIS_PASSWORD may hold only A-Z a-z 0-9 . _ ~ - (e.g. openssl rand -hex 24)" ;; esac
 case "$FORCE_HTTPS" in 0 | 1) ;; *) die "FORCE_HTTPS must be 0 or 1" ;; esac
 
 # A placeholder this script does not know means the templates moved on.
 known="USER_DIRECTIVE RUN_DIR LOG_DIR NGINX_DIR CONF_DIR HTTP_PORT HTTPS_PORT FORCE_HTTPS
-RATE_AUTH BURST_AUTH RATE_API BURST_API REDIS_PORT REDIS_PASSWORD TLS_CERT TLS_KEY"
+RATE_AUTH BURST_AUTH RATE_API BURST_API EVENTS_REDIS_PORT EVENTS_REDIS_PASSWORD TLS_CERT TLS_KEY"
 for name in $(sed 's/^[[:space:]]*#.*//; s/[[:space:]]#.*//' "$TEMPLATES"/*.conf |
   grep -o '@[A-Z][A-Z_]*@' | tr -d @ | sort -u); do
   echo "$known" | tr ' ' '\n' | grep -qx "$name" || die "unknown placeholder @$name@ in $TEMPLATES"
 done
 
-umask 077  # the rendered files hold the Redis password
+umask 077  # the rendered files hold the events Redis password
 mkdir -p "$CONF_DIR" "$NGINX_DIR/tmp"
 for f in "$TEMPLATES"/*.conf; do
   # shellcheck disable=SC2016 # $crud_fcgi_port is nginx's variable
   sed -e 's|listen 127\.0\.0\.1:|listen |' \
-    -e "s|127\\.0\\.0\\.1:@REDIS_PORT@|$REDIS_HOST:@REDIS_PORT@|" \
+    -e "s|127\\.0\\.0\\.1:@EVENTS_REDIS_PORT@|$EVENTS_REDIS_HOST:@EVENTS_REDIS_PORT@|" \
     -e 's|^\([[:space:]]*fastcgi_pass[[:space:]][[:space:]]*\)\([a-z_][a-z_]*\);|\1\2:$crud_fcgi_port;|' \
     -e "s|@USER_DIRECTIVE@||g" -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LOG_DIR@|$LOG_DIR|g" \
     -e "s|@NGINX_DIR@|$NGINX_DIR|g" -e "s|@CONF_DIR@|$CONF_DIR|g" \
     -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@HTTPS_PORT@|$HTTPS_PORT|g" \
     -e "s|@FORCE_HTTPS@|$FORCE_HTTPS|g" -e "s|@RATE_AUTH@|$RATE_AUTH|g" \
     -e "s|@BURST_AUTH@|$BURST_AUTH|g" -e "s|@RATE_API@|$RATE_API|g" -e "s|@BURST_API@|$BURST_API|g" \
-    -e "s|@REDIS_PORT@|$REDIS_PORT|g" -e "s|@REDIS_PASSWORD@|$REDIS_PASSWORD|g" \
+    -e "s|@EVENTS_REDIS_PORT@|$EVENTS_REDIS_PORT|g" \
+    -e "s|@EVENTS_REDIS_PASSWORD@|$EVENTS_REDIS_PASSWORD|g" \
     -e "s|@TLS_CERT@|$TLS_CERT|g" -e "s|@TLS_KEY@|$TLS_KEY|g" \
     "$f" >"$CONF_DIR/${f##*/}"
 done
@@ -62,4 +63,4 @@ sed "s|@RESOLVER@|$RESOLVER|g" "$UPSTREAMS_CONF" >"$CONF_DIR/upstreams.conf"
 ! grep -n 'listen 127\.0\.0\.1' "$CONF_DIR"/*.conf || die "a listen stayed on 127.0.0.1"
 ! grep -nE '^[[:space:]]*fastcgi_pass[[:space:]]+[^$;]+;' "$CONF_DIR"/*.conf ||
   die "a fastcgi_pass was not turned into NAME:\$crud_fcgi_port"
-grep -q "@$REDIS_HOST:$REDIS_PORT\"" "$CONF_DIR/nginx.conf" || die "the nchan Redis server was not found in nginx.conf"
+grep -q "@$EVENTS_REDIS_HOST:$EVENTS_REDIS_PORT\"" "$CONF_DIR/nginx.conf" || die "the nchan Redis server was not found in nginx.conf"

@@ -93,24 +93,6 @@ testing::AssertionResult IsSseUserEvent(const StreamEvent& event, const std::str
   return testing::AssertionSuccess();
 }
 
-// nchan answers a new subscriber (the 200 and SSE's opening comment, or the
-// 101) before its Redis subscription is in place when that nginx worker had
-// no subscriber for a while (about 30 s): events published in the next ~50 ms
-// never reach it (a defect, reported; nothing here can tell when the
-// subscription is complete). So before the writes it must see, a test
-// renames a probe user until the stream has one of those events: from then
-// on the stream receives everything, in order.
-void wait_until_live(EventStream& stream) {
-  static const CreatedUser probe = create_user(unique_username("Probe"));
-  const auto deadline = std::chrono::steady_clock::now() + kDelivery;
-  while (std::chrono::steady_clock::now() < deadline) {
-    rename_user(probe.id, "Probe");
-    if (!stream.wait_for(1, about_user(probe.id), milliseconds(200)).empty()) return;
-  }
-  throw std::runtime_error("setup: the stream got no event in " +
-                           std::to_string(kDelivery.count()) + " s\n" + stream.describe());
-}
-
 std::string at_of(const StreamEvent& event) { return string_member(parse_json(event.data), "at"); }
 
 std::set<std::string> ids_of(const std::vector<StreamEvent>& events) {

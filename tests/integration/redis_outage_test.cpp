@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "support/auth_client.h"
+#include "support/event_stream.h"
 #include "support/eventually.h"
 #include "support/http_client.h"
 #include "support/json_checks.h"
@@ -361,6 +362,30 @@ TEST(RedisOutage, HungRedisCostsARequestOneTimeoutAtMost) {
       },
       5s))
       << "no cache entry for a user read after Redis woke up";
+}
+
+// Live events have their own Redis (docs/events.md): while the workers'
+// Redis hangs, subscribers still get every change, in order, and nginx
+// keeps answering (with one Redis, nchan broke client connections here).
+TEST(RedisOutage, LiveEventsGoOnWhileTheWorkersRedisHangs) {
+  const auto user = create_user(unique_username("Live"));
+  EventStream stream(EventStream::Kind::sse, bearer(create_account("Sub").tokens.access_token));
+  ASSERT_TRUE(stream.accepted()) << stream.describe();
+  wait_until_live(stream);
+
+  RedisPaused paused;
+  std::vector<std::string> names;
+  for (int i = 0; i < 3; ++i) {
+    names.push_back(unique_username("Live" + std::to_string(i)));
+    ASSERT_EQ(request("PUT", user_path(user.id), username_body(names.back())).status, 200);
+  }
+  const auto events = stream.wait_for(3, about_user(user.id), 5s);
+  ASSERT_EQ(events.size(), 3u) << stream.describe();
+  for (size_t i = 0; i < names.size(); ++i) {
+    const auto doc = parse_json(events[i].data);
+    EXPECT_EQ(string_member(doc, "type"), "user.updated") << events[i].data;
+    EXPECT_EQ(string_member(doc, "username"), names[i]) << events[i].data;
+  }
 }
 
 // The SPEC's promise holds across a hang too: once Redis answers again,

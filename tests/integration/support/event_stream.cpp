@@ -15,6 +15,7 @@
 
 #include "support/json_checks.h"
 #include "support/stack_env.h"
+#include "support/test_data.h"
 
 namespace itest {
 namespace {
@@ -116,6 +117,19 @@ std::optional<std::int64_t> event_user_id(const StreamEvent& event) {
 
 std::function<bool(const StreamEvent&)> about_user(std::int64_t id) {
   return [id](const StreamEvent& event) { return event_user_id(event) == id; };
+}
+
+void wait_until_live(EventStream& stream, std::chrono::milliseconds timeout) {
+  static const CreatedUser probe = create_user(unique_username("Probe"));
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    const auto r = request("PUT", "/api/users/" + std::to_string(probe.id),
+                           username_body(unique_username("Probe")));
+    if (r.status != 200) throw std::runtime_error("setup: probe rename failed\n" + r.describe());
+    if (!stream.wait_for(1, about_user(probe.id), std::chrono::milliseconds(200)).empty()) return;
+  }
+  throw std::runtime_error("setup: the stream got no event in " + std::to_string(timeout.count()) +
+                           " ms\n" + stream.describe());
 }
 
 EventStream::EventStream(Kind kind, const HeaderList& headers, std::chrono::milliseconds timeout)

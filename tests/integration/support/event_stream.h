@@ -28,6 +28,18 @@ std::optional<std::int64_t> event_user_id(const StreamEvent& event);
 // A filter for wait_for(): the events about user `id`.
 std::function<bool(const StreamEvent&)> about_user(std::int64_t id);
 
+class EventStream;
+
+// nchan answers a new subscriber (the 200 and SSE's opening comment, or the
+// 101) before its Redis subscription is in place when that nginx worker had
+// no subscriber for a while (about 30 s): events published in the next ~50 ms
+// never reach it (a defect, reported; nothing can tell when the subscription
+// is complete). So before the writes it must see, a test calls this: it
+// renames a probe user until the stream has one of those events; from then
+// on the stream receives everything, in order. Throws after `timeout`.
+void wait_until_live(EventStream& stream,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
 class EventStream {
  public:
   enum class Kind { sse, websocket };
