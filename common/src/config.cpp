@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "crud/redis.h"
 #include "crud/text.h"
 
 namespace crud {
@@ -32,9 +33,9 @@ Config Config::from_env() {
   if (!starts_with(c.database_url, "postgresql://") && !starts_with(c.database_url, "postgres://"))
     throw ConfigError("DATABASE_URL must start with postgresql://");
   c.redis_url = env_or("REDIS_URL", "");
-  if (!c.redis_url.empty() && !starts_with(c.redis_url, "redis://") &&
-      !starts_with(c.redis_url, "unix://"))
-    throw ConfigError("REDIS_URL must start with redis:// or unix://");
+  if (!c.redis_url.empty() && !parse_redis_url(c.redis_url))
+    throw ConfigError(
+        "REDIS_URL must be redis://[[user]:password@]host[:port] or unix:///path/redis.sock");
   c.redis_password = env_or("REDIS_PASSWORD", "");
   c.db_connect_timeout_s = static_cast<int>(env_int("DB_CONNECT_TIMEOUT_S", 2, 1, 60));
   c.db_statement_timeout_ms =

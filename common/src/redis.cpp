@@ -11,6 +11,34 @@
 
 namespace crud {
 
+std::optional<RedisAddress> parse_redis_url(const std::string& url) {
+  RedisAddress a;
+  if (starts_with(url, "unix://")) {
+    a.socket_path = url.substr(7);
+    if (a.socket_path.empty()) return std::nullopt;
+    return a;
+  }
+  if (!starts_with(url, "redis://")) return std::nullopt;
+  std::string rest = url.substr(8);
+  rest = rest.substr(0, rest.find('/'));
+  if (auto at = rest.rfind('@'); at != std::string::npos) {
+    std::string userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    auto colon = userinfo.find(':');
+    a.user = userinfo.substr(0, colon);
+    if (colon != std::string::npos) a.password = userinfo.substr(colon + 1);
+  }
+  auto colon = rest.rfind(':');
+  a.host = rest.substr(0, colon);
+  if (colon != std::string::npos) {
+    auto port = parse_decimal(rest.substr(colon + 1));
+    if (!port || *port < 1 || *port > 65535) return std::nullopt;
+    a.port = static_cast<int>(*port);
+  }
+  if (a.host.empty()) return std::nullopt;
+  return a;
+}
+
 Redis::Redis(const Config& config, const Logger& log) : config_(config), log_(log) {}
 
 static timeval to_timeval(int ms) {
@@ -36,18 +64,10 @@ bool Redis::connect() {
   auto now = std::chrono::steady_clock::now();
   if (now < next_connect_) return false;
   timeval tv = to_timeval(config_.redis_timeout_ms);
-  const std::string& url = config_.redis_url;
-  redisContext* c = nullptr;
-  if (starts_with(url, "unix://")) {
-    c = redisConnectUnixWithTimeout(url.substr(7).c_str(), tv);
-  } else {
-    std::string rest = url.substr(8);  // after redis://
-    rest = rest.substr(0, rest.find('/'));
-    auto colon = rest.rfind(':');
-    std::string host = rest.substr(0, colon);
-    int port = colon == std::string::npos ? 6379 : std::atoi(rest.c_str() + colon + 1);
-    c = redisConnectWithTimeout(host.c_str(), port, tv);
-  }
+  const auto address = parse_redis_url(config_.redis_url);  // checked by Config
+  redisContext* c = address->socket_path.empty()
+                        ? redisConnectWithTimeout(address->host.c_str(), address->port, tv)
+                        : redisConnectUnixWithTimeout(address->socket_path.c_str(), tv);
   ctx_.reset(c);
   if (!c || c->err) {
     log_.event(LogLevel::warn, std::string("redis connect failed: ") + (c ? c->errstr : "oom"));
@@ -55,7 +75,12 @@ bool Redis::connect() {
     return false;
   }
   redisSetTimeout(c, tv);  // connect timeout does not cover commands
-  if (!config_.redis_password.empty() && !run({"AUTH", config_.redis_password})) {
+  const std::string& password =
+      config_.redis_password.empty() ? address->password : config_.redis_password;
+  const bool authenticated =
+      password.empty() ||
+      (address->user.empty() ? run({"AUTH", password}) : run({"AUTH", address->user, password}));
+  if (!authenticated) {
     if (ctx_) log_.event(LogLevel::warn, "redis refused the password (REDIS_PASSWORD)");
     drop_connection(now);
     return false;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,19 @@
 #include "crud/time_spent.h"
 
 namespace crud {
+
+// Where REDIS_URL points: unix://PATH, or redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]
+// as managed Redis services hand it out (the DB number is ignored: keys are
+// namespaced). A password in the URL is used when REDIS_PASSWORD is empty.
+struct RedisAddress {
+  std::string socket_path;  // set for unix://
+  std::string host;
+  int port = 6379;
+  std::string user;  // ACL user ("" = default)
+  std::string password;
+};
+// nullopt when the URL is malformed (no host, bad port).
+std::optional<RedisAddress> parse_redis_url(const std::string& url);
 
 class Redis {
  public:
