@@ -105,8 +105,8 @@ TEST(InternalHttpRequest, OverTcpByName) {
 
   std::string request;
   std::thread server = serve_once(listener, request, kStatusAnswer);
-  HttpReply reply = internal_http_request("tcp://localhost:" + port, "GET", "/nginx_status", "",
-                                          "", 2000);
+  HttpReply reply =
+      internal_http_request("tcp://localhost:" + port, "GET", "/nginx_status", "", "", 2000);
   server.join();
   close(listener);
   EXPECT_EQ(reply.status, 200);
@@ -131,8 +131,8 @@ TEST(InternalHttpRequest, OverUnixSocket) {
   std::string request;
   std::thread server =
       serve_once(listener, request, "HTTP/1.1 201 Created\r\nConnection: close\r\n\r\n");
-  HttpReply reply = internal_http_request(path, "POST", "/users", "X-EventSource-Event: t\r\n",
-                                          "{}", 2000);
+  HttpReply reply =
+      internal_http_request(path, "POST", "/users", "X-EventSource-Event: t\r\n", "{}", 2000);
   server.join();
   close(listener);
   unlink(path.c_str());
