@@ -2,9 +2,9 @@
 // counters (see metrics.h), plus what this endpoint measures when scraped:
 // users, active sessions, PostgreSQL and Redis availability, nginx's figures.
 // nginx only lets localhost and private networks reach it.
+#include "crud/internal_http.h"
 #include "crud/metrics_report.h"
 #include "crud/serve.h"
-#include "crud/unix_http.h"
 
 using namespace crud;
 
@@ -25,7 +25,7 @@ static std::vector<Sample> scrape_time_samples(Context& ctx) {
   }
   if (!ctx.config.nginx_status_socket.empty()) {
     HttpReply status =
-        http_over_unix_socket(ctx.config.nginx_status_socket, "GET", "/nginx_status", "", "", 200);
+        internal_http_request(ctx.config.nginx_status_socket, "GET", "/nginx_status", "", "", 200);
     for (auto& s : nginx_status_samples(status.body)) samples.push_back(std::move(s));
   }
   return samples;

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "crud/internal_http.h"
 #include "crud/redis.h"
 #include "crud/text.h"
 
@@ -13,6 +14,17 @@ namespace crud {
 std::string env_or(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
   return (value && *value) ? std::string(value) : fallback;
+}
+
+// nginx's internal server: a unix socket path or a TCP host:port.
+static std::string env_internal_address(const char* name) {
+  std::string value = env_or(name, "");
+  if (!value.empty() && !parse_internal_address(value))
+    throw ConfigError(
+        std::string(name) +
+        " must be a unix socket path (/run/...) or host:port (tcp://host:port), got \"" + value +
+        "\"");
+  return value;
 }
 
 long long env_int(const char* name, long long fallback, long long min, long long max) {
@@ -42,12 +54,12 @@ Config Config::from_env() {
       static_cast<int>(env_int("DB_STATEMENT_TIMEOUT_MS", 5000, 10, 600000));
   c.redis_timeout_ms = static_cast<int>(env_int("REDIS_TIMEOUT_MS", 50, 1, 10000));
   c.cache_ttl_s = static_cast<int>(env_int("CACHE_TTL_S", 60, 1, 86400));
-  c.events_publish_socket = env_or("EVENTS_PUBLISH_SOCKET", "");
+  c.events_publish_socket = env_internal_address("EVENTS_PUBLISH_SOCKET");
   c.request_timeout_s = static_cast<int>(env_int("REQUEST_TIMEOUT_S", 20, 1, 3600));
   c.pool_socket_dir = env_or("POOL_SOCKET_DIR", "");
   c.metrics_dir = env_or("METRICS_DIR", "");
   c.pool_name = env_or("POOL_NAME", "");
-  c.nginx_status_socket = env_or("NGINX_STATUS_SOCKET", "");
+  c.nginx_status_socket = env_internal_address("NGINX_STATUS_SOCKET");
   c.password_opslimit = static_cast<std::uint64_t>(env_int(
       "PASSWORD_OPSLIMIT", crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_OPSLIMIT_MIN, 1000));
   c.password_memlimit =

@@ -1,8 +1,8 @@
-// Event publishing: nchan over nginx's internal unix socket, and Redis pub/sub.
+// Event publishing: nchan over nginx's internal server, and Redis pub/sub.
 #include "crud/events.h"
 
+#include "crud/internal_http.h"
 #include "crud/json.h"
-#include "crud/unix_http.h"
 
 namespace crud {
 
@@ -49,7 +49,7 @@ void EventPublisher::publish(UserChange change, const User& user) {
 bool EventPublisher::publish_to_nchan(const char* type, const std::string& body) {
   std::string headers =
       std::string("Content-Type: application/json\r\nX-EventSource-Event: ") + type + "\r\n";
-  HttpReply reply = http_over_unix_socket(config_.events_publish_socket, "POST", "/users", headers,
+  HttpReply reply = internal_http_request(config_.events_publish_socket, "POST", "/users", headers,
                                           body, config_.redis_timeout_ms);
   return reply.status >= 200 && reply.status < 300;
 }

@@ -2,8 +2,10 @@
 # Renders the repo's nginx templates for a container, as scripts/stack's
 # render_nginx does for the native stack, with the container's differences:
 # listen on every interface, the events Redis by host name, endpoints over TCP FastCGI
-# (nginx-upstreams.conf). Settings come from the environment; the defaults
-# are the nginx image's paths. tests/deploy-config.sh renders with it too.
+# (nginx-upstreams.conf), the internal server also on TCP INTERNAL_PORT for
+# workers in other containers. Settings come from the environment; the
+# defaults are the nginx image's paths. tests/deploy-config.sh and
+# tests/k8s-config.sh render with it too.
 set -eu
 die() { echo "nginx-render: $*" >&2; exit 1; }
 
@@ -23,13 +25,29 @@ RATE_API=${RATE_API:-50r/s}
 BURST_API=${BURST_API:-100}
 EVENTS_REDIS_HOST=${EVENTS_REDIS_HOST:-events-redis}
 EVENTS_REDIS_PORT=${EVENTS_REDIS_PORT:-6379}
-RESOLVER=${RESOLVER:-127.0.0.11}
+RESOLVER=${RESOLVER:-127.0.0.11}  # "system": the first nameserver of /etc/resolv.conf
+INTERNAL_PORT=${INTERNAL_PORT:-8081}  # nchan publisher and stub_status over TCP
+# Kubernetes: endpoint NAME is the Service NAME-with-dashes.UPSTREAM_DOMAIN
+# (no underscores in Service names; nginx's resolver has no search domains).
+UPSTREAM_DOMAIN=${UPSTREAM_DOMAIN:-}
+# Addresses of a proxy in front (an Ingress controller), comma-separated
+# CIDRs: the client address is then taken from its X-Forwarded-For, so rate
+# limits and /metrics' private-network rule see the real client.
+REAL_IP_FROM=${REAL_IP_FROM:-}
 : "${EVENTS_REDIS_PASSWORD:?EVENTS_REDIS_PASSWORD is required (nchan keeps live events in Redis)}"
 : "${TLS_CERT:?TLS_CERT is required}" "${TLS_KEY:?TLS_KEY is required}"
 
 # It goes into a URL and a sed replacement: letters, digits and ._~- only.
 case "$EVENTS_REDIS_PASSWORD" in *[!A-Za-z0-9._~-]*) die "EVENTS_REDIS_PASSWORD may hold only A-Z a-z 0-9 . _ ~ - (e.g. openssl rand -hex 24)" ;; esac
 case "$FORCE_HTTPS" in 0 | 1) ;; *) die "FORCE_HTTPS must be 0 or 1" ;; esac
+case "$INTERNAL_PORT" in '' | *[!0-9]*) die "INTERNAL_PORT must be a port number" ;; esac
+case "$UPSTREAM_DOMAIN" in *[!a-z0-9.-]*) die "UPSTREAM_DOMAIN may hold only a-z 0-9 . -" ;; esac
+case "$REAL_IP_FROM" in *[!0-9a-fA-F.:/,]*) die "REAL_IP_FROM must be comma-separated CIDRs" ;; esac
+if [ "$RESOLVER" = system ]; then
+  RESOLVER=$(awk '$1 == "nameserver" { print $2; exit }' /etc/resolv.conf)
+  [ -n "$RESOLVER" ] || die "RESOLVER=system but /etc/resolv.conf names no nameserver"
+  case "$RESOLVER" in *:*) RESOLVER="[$RESOLVER]" ;; esac
+fi
 
 # A placeholder this script does not know means the templates moved on.
 known="USER_DIRECTIVE RUN_DIR LOG_DIR NGINX_DIR CONF_DIR HTTP_PORT HTTPS_PORT FORCE_HTTPS
@@ -58,9 +76,32 @@ for f in "$TEMPLATES"/*.conf; do
 done
 cp "$ERRORS_CONF" "$CONF_DIR/errors.conf"
 sed "s|@RESOLVER@|$RESOLVER|g" "$UPSTREAMS_CONF" >"$CONF_DIR/upstreams.conf"
+if [ -n "$REAL_IP_FROM" ]; then
+  {
+    echo "# REAL_IP_FROM: the proxy in front reports the client in X-Forwarded-For."
+    echo "$REAL_IP_FROM" | tr ',' '\n' | sed '/^$/d; s/.*/set_real_ip_from &;/'
+    echo "real_ip_header X-Forwarded-For;"
+    echo "real_ip_recursive on;"
+  } >>"$CONF_DIR/upstreams.conf"
+fi
+
+# The internal server also on TCP, for workers in other containers: only
+# private addresses (and the unix socket) may use it.
+sed -i "s|^\([[:space:]]*\)listen unix:\($RUN_DIR/nginx-internal.sock\);|&\\
+\1listen $INTERNAL_PORT;\\
+\1allow unix:; allow 127.0.0.0/8; allow 10.0.0.0/8; allow 172.16.0.0/12; allow 192.168.0.0/16; allow fc00::/7; allow ::1;\\
+\1deny all;|" "$CONF_DIR/nginx.conf"
+
+if [ -n "$UPSTREAM_DOMAIN" ]; then
+  # fastcgi_pass read_user:$port -> fastcgi_pass read-user.DOMAIN:$port
+  sed -i -e ':dash' -e 's/^\([[:space:]]*fastcgi_pass[[:space:]][[:space:]]*[a-z-]*\)_/\1-/' -e 't dash' \
+    -e "s/^\\([[:space:]]*fastcgi_pass[[:space:]][[:space:]]*[a-z-]*\\):/\\1.$UPSTREAM_DOMAIN:/" \
+    "$CONF_DIR"/*.conf
+fi
 
 # What the container differences rely on, checked on the result.
 ! grep -n 'listen 127\.0\.0\.1' "$CONF_DIR"/*.conf || die "a listen stayed on 127.0.0.1"
 ! grep -nE '^[[:space:]]*fastcgi_pass[[:space:]]+[^$;]+;' "$CONF_DIR"/*.conf ||
   die "a fastcgi_pass was not turned into NAME:\$crud_fcgi_port"
 grep -q "@$EVENTS_REDIS_HOST:$EVENTS_REDIS_PORT\"" "$CONF_DIR/nginx.conf" || die "the nchan Redis server was not found in nginx.conf"
+grep -q "^[[:space:]]*listen $INTERNAL_PORT;" "$CONF_DIR/nginx.conf" || die "the internal server's TCP listen was not added"

@@ -17,20 +17,30 @@ done
 [ -x "/opt/crud/bin/$ENDPOINT" ] || die "no endpoint named '$ENDPOINT'"
 WORKERS=${WORKERS:-$(awk -v e="$ENDPOINT" '$1 == e { print $3 }' /etc/crud/pools.conf)}
 [ -n "$WORKERS" ] || die "'$ENDPOINT' is not in /etc/crud/pools.conf; set WORKERS"
+PORT=${PORT:-9000}
 # libfcgi closes connections from any other address (exact IPv4 addresses,
 # no networks). Anyone who can connect can crash a worker (Debian's
 # libfcgi has only part of the CVE-2025-23016 fix), so there is no default.
-[ -n "${FCGI_WEB_SERVER_ADDRS:-}" ] ||
-  die "FCGI_WEB_SERVER_ADDRS is required: the address(es) of nginx, comma-separated"
-# The container's health check (probe.sh) connects from the loopback.
-case ",$FCGI_WEB_SERVER_ADDRS," in
-  *,127.0.0.1,*) ;;
-  *) FCGI_WEB_SERVER_ADDRS=$FCGI_WEB_SERVER_ADDRS,127.0.0.1 ;;
+# Where nginx's addresses are not fixed (Kubernetes pods), the explicit value
+# any-restricted-by-networkpolicy lets every address in: only for a pod whose
+# NetworkPolicy admits nginx alone (deploy/k8s).
+case "${FCGI_WEB_SERVER_ADDRS:-}" in
+  "")
+    die "FCGI_WEB_SERVER_ADDRS is required: the address(es) of nginx, comma-separated (or any-restricted-by-networkpolicy)" ;;
+  any-restricted-by-networkpolicy)
+    echo "crud-entrypoint: FastCGI port $PORT open to any address; a NetworkPolicy must admit only nginx" >&2
+    unset FCGI_WEB_SERVER_ADDRS ;;
+  *)
+    # The container's health check (probe.sh) connects from the loopback.
+    case ",$FCGI_WEB_SERVER_ADDRS," in
+      *,127.0.0.1,*) ;;
+      *) FCGI_WEB_SERVER_ADDRS=$FCGI_WEB_SERVER_ADDRS,127.0.0.1 ;;
+    esac
+    export FCGI_WEB_SERVER_ADDRS ;;
 esac
-export FCGI_WEB_SERVER_ADDRS
 
 # -n: spawn-fcgi binds and becomes multiwatch (so docker's SIGTERM reaches
 # it and the workers' stderr reaches the container log); -s TERM: workers
 # finish the request in flight, then exit.
-exec spawn-fcgi -n -a 0.0.0.0 -p "${PORT:-9000}" -- \
+exec spawn-fcgi -n -a 0.0.0.0 -p "$PORT" -- \
   /usr/bin/multiwatch -f "$WORKERS" -s TERM -- "/opt/crud/bin/$ENDPOINT"

@@ -15,19 +15,20 @@ class ConfigError : public std::runtime_error {
 };
 
 struct Config {
-  std::string database_url;             // DATABASE_URL (required)
-  std::string redis_url;                // REDIS_URL (optional; empty = no Redis)
-  std::string redis_password;           // REDIS_PASSWORD (optional; sent with AUTH)
-  int db_connect_timeout_s = 2;         // DB_CONNECT_TIMEOUT_S
-  int db_statement_timeout_ms = 5000;   // DB_STATEMENT_TIMEOUT_MS
-  int redis_timeout_ms = 50;            // REDIS_TIMEOUT_MS: also bounds an event publish
-  int cache_ttl_s = 60;                 // CACHE_TTL_S: lifetime of a cached user
-  std::string events_publish_socket;    // EVENTS_PUBLISH_SOCKET: nginx's nchan publisher
-  int request_timeout_s = 20;           // REQUEST_TIMEOUT_S: a worker exits after this
-  std::string pool_socket_dir;          // POOL_SOCKET_DIR: /readyz checks the pools here
-  std::string metrics_dir;              // METRICS_DIR: per-worker metrics files (empty = off)
-  std::string pool_name;                // POOL_NAME: e.g. read_user.1, labels this worker's metrics
-  std::string nginx_status_socket;      // NGINX_STATUS_SOCKET: nginx stub_status, for /metrics
+  std::string database_url;            // DATABASE_URL (required)
+  std::string redis_url;               // REDIS_URL (optional; empty = no Redis)
+  std::string redis_password;          // REDIS_PASSWORD (optional; sent with AUTH)
+  int db_connect_timeout_s = 2;        // DB_CONNECT_TIMEOUT_S
+  int db_statement_timeout_ms = 5000;  // DB_STATEMENT_TIMEOUT_MS
+  int redis_timeout_ms = 50;           // REDIS_TIMEOUT_MS: also bounds an event publish
+  int cache_ttl_s = 60;                // CACHE_TTL_S: lifetime of a cached user
+  std::string
+      events_publish_socket;   // EVENTS_PUBLISH_SOCKET: nginx's nchan publisher (path or host:port)
+  int request_timeout_s = 20;  // REQUEST_TIMEOUT_S: a worker exits after this
+  std::string pool_socket_dir;      // POOL_SOCKET_DIR: /readyz checks the pools here
+  std::string metrics_dir;          // METRICS_DIR: per-worker metrics files (empty = off)
+  std::string pool_name;            // POOL_NAME: e.g. read_user.1, labels this worker's metrics
+  std::string nginx_status_socket;  // NGINX_STATUS_SOCKET: nginx stub_status (path or host:port)
   std::uint64_t password_opslimit = 0;  // PASSWORD_OPSLIMIT (0 = libsodium INTERACTIVE)
   std::size_t password_memlimit = 0;    // PASSWORD_MEMLIMIT in bytes (0 = INTERACTIVE)
   std::string log_level = "info";       // LOG_LEVEL: debug, info, warn, error
