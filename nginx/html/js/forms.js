@@ -47,6 +47,7 @@ function showAt(root, field, text) {
 
 // Shows `error` (an ApiError) in `root`, focusing the first field concerned.
 export function showError(root, error) {
+  if (!(error instanceof ApiError)) throw error; // a bug: let it be reported
   clearErrors(root);
   const fields = error.details.filter((d) => d.field);
   let first = null;
@@ -86,7 +87,6 @@ export function onSubmit(form, work) {
     try {
       await whileBusy(button, () => work(fieldValues(form)));
     } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
       showError(form, error);
     }
   });

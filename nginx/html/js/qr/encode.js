@@ -1,6 +1,8 @@
-// A QR code (ISO/IEC 18004) of a text, in byte mode (UTF-8) at error
-// correction level M, in the smallest version 1-10 that holds it. Written
-// for the 2FA enrolment page: the otpauth URI never leaves the browser.
+// A QR code (ISO/IEC 18004) of a text, in byte mode at error correction
+// level M, in the smallest version 1-10 that holds it. Written for the 2FA
+// enrolment page: the otpauth URI never leaves the browser. Bytes are the
+// text's UTF-8 with no ECI header: fine for URIs, which are ASCII (readers
+// guess the character set of other bytes).
 import { symbolCodewords, fits } from './codewords.js';
 import { bestMasked } from './mask.js';
 import { functionPatterns, placeData } from './matrix.js';

@@ -99,7 +99,15 @@ export async function show([idText]) {
   });
 
   return onUserEvent((event) => {
-    if (event.type === 'resync' || (event.user_id === id && event.type === 'user.updated')) load();
-    else if (event.user_id === id && event.type === 'user.deleted') gone();
+    if (event.type === 'resync') load();
+    if (event.user_id !== id) return;
+    if (event.type === 'user.deleted') {
+      gone();
+    } else if (event.type === 'user.updated') {
+      // Show the new name at once; the re-read brings the new ETag and times.
+      user = { ...user, username: event.username };
+      render();
+      load();
+    }
   });
 }

@@ -47,9 +47,12 @@ export async function show([after]) {
     }
   }
 
-  // Events come in bursts; one re-read per burst is enough.
+  // A new name shows at once; then the page is re-read (new and deleted
+  // users, times), once per burst of events.
   let pending = 0;
-  const stop = onUserEvent(() => {
+  const stop = onUserEvent((event) => {
+    const link = rows.querySelector(`tr[data-id="${event.user_id}"] a`);
+    if (link && event.type === 'user.updated') link.textContent = event.username;
     clearTimeout(pending);
     pending = setTimeout(load, 100);
   });
