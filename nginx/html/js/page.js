@@ -7,10 +7,14 @@ import { currentUser, csrfToken, endSession, setCurrentUser } from './session.js
 const main = document.getElementById('main');
 let notice = '';
 
-// Replaces <main>'s content with a copy of <template id=templateId>.
+// Replaces <main>'s content with a copy of <template id=templateId>, in a
+// container of its own: a request of the previous view that answers late
+// then changes only that view's detached container, never the new view.
 export function mount(templateId) {
-  main.replaceChildren(document.getElementById(templateId).content.cloneNode(true));
-  return main;
+  const view = document.createElement('div');
+  view.append(document.getElementById(templateId).content.cloneNode(true));
+  main.replaceChildren(view);
+  return view;
 }
 
 export function go(hash) {
