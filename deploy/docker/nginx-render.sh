@@ -16,6 +16,7 @@ CONF_DIR=${CONF_DIR:-/var/lib/crud-nginx/conf}
 NGINX_DIR=${NGINX_DIR:-/var/lib/crud-nginx}
 RUN_DIR=${RUN_DIR:-/run/crud/nginx}              # internal socket, shared with the workers
 LOG_DIR=${LOG_DIR:-/var/log/crud-nginx}          # links to the container's stdout/stderr
+HTML_DIR=${HTML_DIR:-$TEMPLATES/html}            # the web UI (the repo's nginx/html)
 HTTP_PORT=${HTTP_PORT:-8080}
 HTTPS_PORT=${HTTPS_PORT:-8443}
 FORCE_HTTPS=${FORCE_HTTPS:-1}
@@ -51,7 +52,8 @@ fi
 
 # A placeholder this script does not know means the templates moved on.
 known="USER_DIRECTIVE RUN_DIR LOG_DIR NGINX_DIR CONF_DIR HTTP_PORT HTTPS_PORT FORCE_HTTPS
-RATE_AUTH BURST_AUTH RATE_API BURST_API EVENTS_REDIS_PORT EVENTS_REDIS_PASSWORD TLS_CERT TLS_KEY"
+RATE_AUTH BURST_AUTH RATE_API BURST_API EVENTS_REDIS_PORT EVENTS_REDIS_PASSWORD TLS_CERT TLS_KEY
+HTML_DIR"
 for name in $(sed 's/^[[:space:]]*#.*//; s/[[:space:]]#.*//' "$TEMPLATES"/*.conf |
   grep -o '@[A-Z][A-Z_]*@' | tr -d @ | sort -u); do
   echo "$known" | tr ' ' '\n' | grep -qx "$name" || die "unknown placeholder @$name@ in $TEMPLATES"
@@ -71,7 +73,7 @@ for f in "$TEMPLATES"/*.conf; do
     -e "s|@BURST_AUTH@|$BURST_AUTH|g" -e "s|@RATE_API@|$RATE_API|g" -e "s|@BURST_API@|$BURST_API|g" \
     -e "s|@EVENTS_REDIS_PORT@|$EVENTS_REDIS_PORT|g" \
     -e "s|@EVENTS_REDIS_PASSWORD@|$EVENTS_REDIS_PASSWORD|g" \
-    -e "s|@TLS_CERT@|$TLS_CERT|g" -e "s|@TLS_KEY@|$TLS_KEY|g" \
+    -e "s|@TLS_CERT@|$TLS_CERT|g" -e "s|@TLS_KEY@|$TLS_KEY|g" -e "s|@HTML_DIR@|$HTML_DIR|g" \
     "$f" >"$CONF_DIR/${f##*/}"
 done
 cp "$ERRORS_CONF" "$CONF_DIR/errors.conf"
