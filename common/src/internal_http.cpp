@@ -147,11 +147,12 @@ std::optional<InternalAddress> parse_internal_address(const std::string& value) 
     colon = close + 1;
   } else {
     colon = rest.rfind(':');
-    if (colon == std::string::npos) return std::nullopt;
     a.host = rest.substr(0, colon);
     if (!is_host_name(a.host)) return std::nullopt;
   }
-  a.port = rest.substr(colon + 1);
+  // A bare host name (as Render hands out a service's) means nginx's
+  // internal port, INTERNAL_PORT's default.
+  a.port = colon == std::string::npos ? std::string(kDefaultInternalPort) : rest.substr(colon + 1);
   auto port = parse_decimal(a.port);
   if (!port || *port < 1 || *port > 65535) return std::nullopt;
   return a;

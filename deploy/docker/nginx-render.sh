@@ -35,11 +35,19 @@ UPSTREAM_DOMAIN=${UPSTREAM_DOMAIN:-}
 # CIDRs: the client address is then taken from its X-Forwarded-For, so rate
 # limits and /metrics' private-network rule see the real client.
 REAL_IP_FROM=${REAL_IP_FROM:-}
-: "${EVENTS_REDIS_PASSWORD:?EVENTS_REDIS_PASSWORD is required (nchan keeps live events in Redis)}"
+# The events Redis as one URL (redis://[:PASSWORD@]HOST:PORT, as managed Key
+# Value services hand it out) instead of EVENTS_REDIS_HOST/PORT/PASSWORD.
+EVENTS_REDIS_URL=${EVENTS_REDIS_URL:-}
+if [ -z "$EVENTS_REDIS_URL" ]; then
+  : "${EVENTS_REDIS_PASSWORD:?EVENTS_REDIS_PASSWORD (or EVENTS_REDIS_URL) is required (nchan keeps live events in Redis)}"
+fi
+EVENTS_REDIS_PASSWORD=${EVENTS_REDIS_PASSWORD:-}
 : "${TLS_CERT:?TLS_CERT is required}" "${TLS_KEY:?TLS_KEY is required}"
 
-# It goes into a URL and a sed replacement: letters, digits and ._~- only.
+# They go into a URL and a sed replacement: letters, digits and ._~- only.
 case "$EVENTS_REDIS_PASSWORD" in *[!A-Za-z0-9._~-]*) die "EVENTS_REDIS_PASSWORD may hold only A-Z a-z 0-9 . _ ~ - (e.g. openssl rand -hex 24)" ;; esac
+case "$EVENTS_REDIS_URL" in '' | redis://*) ;; *) die "EVENTS_REDIS_URL must start with redis://" ;; esac
+case "${EVENTS_REDIS_URL#redis://}" in *[!A-Za-z0-9._~:@-]*) die "EVENTS_REDIS_URL may hold only A-Z a-z 0-9 . _ ~ - : @ after redis://" ;; esac
 case "$FORCE_HTTPS" in 0 | 1) ;; *) die "FORCE_HTTPS must be 0 or 1" ;; esac
 case "$INTERNAL_PORT" in '' | *[!0-9]*) die "INTERNAL_PORT must be a port number" ;; esac
 case "$UPSTREAM_DOMAIN" in *[!a-z0-9.-]*) die "UPSTREAM_DOMAIN may hold only a-z 0-9 . -" ;; esac
@@ -94,6 +102,20 @@ sed -i "s|^\([[:space:]]*\)listen unix:\($RUN_DIR/nginx-internal.sock\);|&\\
 \1allow unix:; allow 127.0.0.0/8; allow 10.0.0.0/8; allow 172.16.0.0/12; allow 192.168.0.0/16; allow fc00::/7; allow ::1;\\
 \1deny all;|" "$CONF_DIR/nginx.conf"
 
+if [ -n "$EVENTS_REDIS_URL" ]; then
+  sed -i "s|^\([[:space:]]*nchan_redis_server[[:space:]]\).*|\1\"$EVENTS_REDIS_URL\";|" "$CONF_DIR/nginx.conf"
+fi
+
+# UPSTREAM_HOST_<ENDPOINT>=HOST: that endpoint's pools are at HOST (Render
+# hands out a host name per private service), on port 9000.
+for setting in $(env | grep '^UPSTREAM_HOST_' || true); do
+  endpoint=$(echo "${setting%%=*}" | sed 's/^UPSTREAM_HOST_//' | tr 'A-Z' 'a-z')
+  host=${setting#*=}
+  case "$host" in '' | *[!a-z0-9.-]*) die "${setting%%=*} must be a host name (a-z 0-9 . -)" ;; esac
+  grep -q "fastcgi_pass $endpoint:" "$CONF_DIR/routes.conf" || die "${setting%%=*}: no endpoint $endpoint"
+  sed -i "s|^\([[:space:]]*fastcgi_pass[[:space:]][[:space:]]*\)$endpoint:|\1$host:|" "$CONF_DIR"/*.conf
+done
+
 if [ -n "$UPSTREAM_DOMAIN" ]; then
   # fastcgi_pass read_user:$port -> fastcgi_pass read-user.DOMAIN:$port
   sed -i -e ':dash' -e 's/^\([[:space:]]*fastcgi_pass[[:space:]][[:space:]]*[a-z-]*\)_/\1-/' -e 't dash' \
@@ -105,5 +127,6 @@ fi
 ! grep -n 'listen 127\.0\.0\.1' "$CONF_DIR"/*.conf || die "a listen stayed on 127.0.0.1"
 ! grep -nE '^[[:space:]]*fastcgi_pass[[:space:]]+[^$;]+;' "$CONF_DIR"/*.conf ||
   die "a fastcgi_pass was not turned into NAME:\$crud_fcgi_port"
-grep -q "@$EVENTS_REDIS_HOST:$EVENTS_REDIS_PORT\"" "$CONF_DIR/nginx.conf" || die "the nchan Redis server was not found in nginx.conf"
+grep -qE "nchan_redis_server \"(redis://:$EVENTS_REDIS_PASSWORD@$EVENTS_REDIS_HOST:$EVENTS_REDIS_PORT|$EVENTS_REDIS_URL)\";" \
+  "$CONF_DIR/nginx.conf" || die "the nchan Redis server was not found in nginx.conf"
 grep -q "^[[:space:]]*listen $INTERNAL_PORT;" "$CONF_DIR/nginx.conf" || die "the internal server's TCP listen was not added"

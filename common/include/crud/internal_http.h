@@ -24,8 +24,11 @@ struct InternalAddress {
   }
 };
 
-// "/path/sock" is a unix socket; "host:port", "tcp://host:port" and
-// "[v6]:port" are TCP. nullopt for anything else.
+// nginx's internal server's TCP port in the containers (nginx-render.sh's INTERNAL_PORT).
+inline constexpr const char* kDefaultInternalPort = "8081";
+
+// "/path/sock" is a unix socket; "host:port", "tcp://host:port", "[v6]:port"
+// and a bare "host" (port kDefaultInternalPort) are TCP. nullopt for anything else.
 std::optional<InternalAddress> parse_internal_address(const std::string& value);
 
 // Sends one request with `Connection: close` to address (as parse_internal_address
