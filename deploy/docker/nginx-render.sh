@@ -85,6 +85,7 @@ for f in "$TEMPLATES"/*.conf; do
     "$f" >"$CONF_DIR/${f##*/}"
 done
 cp "$ERRORS_CONF" "$CONF_DIR/errors.conf"
+: >"$CONF_DIR/extra-routes.conf"  # the native stack's NGINX_EXTRA_ROUTES: none here
 sed "s|@RESOLVER@|$RESOLVER|g" "$UPSTREAMS_CONF" >"$CONF_DIR/upstreams.conf"
 if [ -n "$REAL_IP_FROM" ]; then
   {
