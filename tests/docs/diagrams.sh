@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The committed SVGs in docs/diagrams are what their .dot sources render to
 # now (scripts/render-diagrams; `make diagrams` updates them), and the
-# component diagram has a node for every endpoint of handlers/pools.conf.
+# component diagram has a node for each endpoint of handlers/pools.conf.
 set -euo pipefail
 repo=$(cd "${1:-$(dirname "${BASH_SOURCE[0]}")/../..}" && pwd)
 dir=$repo/docs/diagrams
@@ -25,13 +25,17 @@ for svg in "$dir"/*.svg; do
   [ -f "$tmp/${svg##*/}" ] || { echo "docs/diagrams/${svg##*/} has no .dot source" >&2; status=1; }
 done
 
-# Node names as graphviz reads them, not a text search of the source.
-nodes=$(dot -Tplain "$dir/components.dot" | awk '$1 == "node" { print $2 }' | tr -d '"')
-endpoints=$(awk '!/^#/ && NF { print $1 }' "$repo/handlers/pools.conf")
+# The endpoint nodes as graphviz reads them (the cluster_pools subgraph),
+# not a text search of the source; the same set as pools.conf's endpoints.
+# shellcheck disable=SC2016 # gvpr's own language
+nodes=$(gvpr 'BEG_G { graph_t sg = isSubg($G, "cluster_pools"); node_t n;
+  if (sg) for (n = fstnode(sg); n; n = nxtnode_sg(sg, n)) print(n.name); }' "$dir/components.dot" | sort)
+endpoints=$(awk '!/^#/ && NF { print $1 }' "$repo/handlers/pools.conf" | sort)
 [ -n "$endpoints" ] || { echo "no endpoints read from handlers/pools.conf" >&2; exit 1; }
-for endpoint in $endpoints; do
-  echo "$nodes" | grep -qx "$endpoint" ||
-    { echo "endpoint $endpoint (handlers/pools.conf) is not in docs/diagrams/components.dot" >&2; status=1; }
-done
+if [ "$nodes" != "$endpoints" ]; then
+  echo "the endpoints of docs/diagrams/components.dot (cluster_pools) differ from handlers/pools.conf:" >&2
+  diff <(echo "$endpoints") <(echo "$nodes") | sed -n 's/^< /  missing: /p; s/^> /  not an endpoint: /p' >&2
+  status=1
+fi
 [ "$status" = 0 ] && echo "$(ls "$dir"/*.svg | wc -l) diagrams current; $(echo "$endpoints" | wc -w) endpoints in the component diagram"
 exit "$status"
