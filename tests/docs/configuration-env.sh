@@ -21,6 +21,7 @@ read_by_code() {
 
 documented() {
   # First cell of each table row; its backticked names; NAME_<WHAT> -> NAME_*.
+  # shellcheck disable=SC2016 # the backticks are markdown's
   grep '^|' "$doc" | cut -d'|' -f2 | grep -oE '`[A-Z][A-Z0-9_]*(<[A-Z_]+>)?`' |
     tr -d '`' | sed 's/<[A-Z_]*>$/*/'
 }
@@ -33,11 +34,11 @@ status=0
 undocumented=$(comm -23 <(echo "$read_list") <(echo "$doc_list"))
 unread=$(comm -13 <(echo "$read_list") <(echo "$doc_list"))
 if [ -n "$undocumented" ]; then
-  echo "read by the code but not documented in docs/configuration.md:" $undocumented >&2
+  echo "read by the code but not documented in docs/configuration.md: $(echo "$undocumented" | tr '\n' ' ')" >&2
   status=1
 fi
 if [ -n "$unread" ]; then
-  echo "documented in docs/configuration.md but read by nothing:" $unread >&2
+  echo "documented in docs/configuration.md but read by nothing: $(echo "$unread" | tr '\n' ' ')" >&2
   status=1
 fi
 [ "$status" = 0 ] && echo "$(echo "$read_list" | wc -l) variables, each read and documented"

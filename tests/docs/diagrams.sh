@@ -37,5 +37,6 @@ if [ "$nodes" != "$endpoints" ]; then
   diff <(echo "$endpoints") <(echo "$nodes") | sed -n 's/^< /  missing: /p; s/^> /  not an endpoint: /p' >&2
   status=1
 fi
-[ "$status" = 0 ] && echo "$(ls "$dir"/*.svg | wc -l) diagrams current; $(echo "$endpoints" | wc -w) endpoints in the component diagram"
+svgs=("$dir"/*.svg)
+[ "$status" = 0 ] && echo "${#svgs[@]} diagrams current; $(echo "$endpoints" | wc -w) endpoints in the component diagram"
 exit "$status"

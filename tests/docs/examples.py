@@ -18,6 +18,7 @@ The rule (CONTRIBUTING.md, "Examples in the docs"):
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,7 @@ CLAIM = re.compile(r"(?:^|\s)#\s*([1-5]\d\d)\b")
 # response headers it dumps), so the claims are checked where they ran.
 PRELUDE = r"""
 set -e
-trap 'echo "example failed (exit $?) at $DOC_AT: $BASH_COMMAND" >&2' ERR
+trap 'echo "example failed (exit $?) in the block at $DOC_AT: $BASH_COMMAND" >&2' ERR
 curl() {
   local head rc=0 status
   head=$(mktemp)
@@ -116,6 +117,13 @@ def main():
     env_file = dict(line.split("=", 1) for line in (build / "test-stack.env").read_text().splitlines()
                     if "=" in line)
     view = project_view(repo, build, env_file["STACK_DIR"])
+    try:
+        return run_all(repo, view, env_file)
+    finally:
+        shutil.rmtree(view)
+
+
+def run_all(repo, view, env_file):
     docs = [repo / "README.md", repo / "CONTRIBUTING.md"] + sorted((repo / "docs").glob("*.md"))
     failures, checked = [], 0
     for doc in [d for d in docs if d.exists()]:
@@ -146,7 +154,6 @@ def main():
         failures.append(f"only {checked} curl examples found: is the convention still the one this test reads?")
     for failure in failures:
         print("FAIL", failure, file=sys.stderr)
-    subprocess.run(["rm", "-rf", str(view)])
     return 1 if failures else 0
 
 
