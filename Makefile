@@ -5,6 +5,7 @@
 #   make deploy ENDPOINT=x / make rollback ENDPOINT=x   swap one endpoint, no downtime
 #   make test       unit + integration tests, then again under ASan+UBSan
 #   make bench      load scenarios on a private stack (bench/run; results in .bench/)
+#   make diagrams   render docs/diagrams/*.dot to SVG (commit the result)
 #   make format     clang-format the C++ sources; make format-check verifies
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -12,7 +13,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?= -DCRUD_WERROR=ON
 SOURCES     = $(shell git ls-files '*.cpp' '*.h')
 
-.PHONY: all build run stop deploy rollback test test-release test-asan bench format format-check
+.PHONY: all build run stop deploy rollback test test-release test-asan bench diagrams format format-check
 
 all: build
 
@@ -46,6 +47,9 @@ test-asan:
 
 bench: build
 	BUILD_DIR=$(abspath $(BUILD)) SKIP_BUILD=1 bench/run
+
+diagrams:
+	scripts/render-diagrams
 
 format:
 	clang-format -i $(SOURCES)
