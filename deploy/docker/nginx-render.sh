@@ -14,6 +14,7 @@ ERRORS_CONF=${ERRORS_CONF:-/etc/crud-nginx/errors.conf}  # `crudctl nginx-errors
 UPSTREAMS_CONF=${UPSTREAMS_CONF:-/etc/crud-nginx/upstreams.conf}
 CONF_DIR=${CONF_DIR:-/var/lib/crud-nginx/conf}
 NGINX_DIR=${NGINX_DIR:-/var/lib/crud-nginx}
+API_DOCS=${API_DOCS:-/etc/crud-nginx/api-docs}  # openapi.yaml, the Redoc page and bundle
 RUN_DIR=${RUN_DIR:-/run/crud/nginx}              # internal socket, shared with the workers
 LOG_DIR=${LOG_DIR:-/var/log/crud-nginx}          # links to the container's stdout/stderr
 HTML_DIR=${HTML_DIR:-$TEMPLATES/html}            # the web UI (the repo's nginx/html)
@@ -85,6 +86,12 @@ for f in "$TEMPLATES"/*.conf; do
     "$f" >"$CONF_DIR/${f##*/}"
 done
 cp "$ERRORS_CONF" "$CONF_DIR/errors.conf"
+# The OpenAPI document and the Redoc page (the image's copies), where
+# api-docs.conf serves them from.
+if [ -d "$API_DOCS" ]; then
+  mkdir -p "$NGINX_DIR/api-docs"
+  cp "$API_DOCS"/* "$NGINX_DIR/api-docs/"
+fi
 : >"$CONF_DIR/extra-routes.conf"  # the native stack's NGINX_EXTRA_ROUTES: none here
 sed "s|@RESOLVER@|$RESOLVER|g" "$UPSTREAMS_CONF" >"$CONF_DIR/upstreams.conf"
 if [ -n "$REAL_IP_FROM" ]; then
