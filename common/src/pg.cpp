@@ -139,26 +139,45 @@ PGresult* Database::exec_plain(const char* sql) {
   return PQexec(conn_.get(), sql);
 }
 
+// Deadlocks and serialization failures abort a whole transaction and are
+// settled by running it again: the other side has gone on by then.
+constexpr int kTransactionAttempts = 3;
+
+static bool retry_whole_transaction(const std::string& state) {
+  return state == "40P01" || state == "40001";
+}
+
 void Database::transaction(const std::function<void()>& body) {
-  {
-    TimeSpent::Scope waiting(time_spent);
-    ensure_connected();
+  for (int attempt = 1;; ++attempt) {
+    last_failure_state_.clear();  // what body throws for its own reasons is not retried
+    try {
+      {
+        TimeSpent::Scope waiting(time_spent);
+        ensure_connected();
+      }
+      PGresult* r = exec_plain("BEGIN");
+      if (!succeeded(r)) fail(r, "BEGIN");
+      PQclear(r);
+      in_transaction_ = true;
+      try {
+        body();
+      } catch (...) {
+        in_transaction_ = false;
+        if (PQstatus(conn_.get()) == CONNECTION_OK) PQclear(exec_plain("ROLLBACK"));
+        throw;
+      }
+      in_transaction_ = false;
+      r = exec_plain("COMMIT");
+      if (!succeeded(r)) fail(r, "COMMIT");
+      PQclear(r);
+      return;
+    } catch (const ApiError&) {
+      if (attempt == kTransactionAttempts || !retry_whole_transaction(last_failure_state_)) throw;
+      log_.event(LogLevel::info, "postgres transaction aborted [" + last_failure_state_ +
+                                     "], running it again (attempt " + std::to_string(attempt + 1) +
+                                     ")");
+    }
   }
-  PGresult* r = exec_plain("BEGIN");
-  if (!succeeded(r)) fail(r, "BEGIN");
-  PQclear(r);
-  in_transaction_ = true;
-  try {
-    body();
-  } catch (...) {
-    in_transaction_ = false;
-    if (PQstatus(conn_.get()) == CONNECTION_OK) PQclear(exec_plain("ROLLBACK"));
-    throw;
-  }
-  in_transaction_ = false;
-  r = exec_plain("COMMIT");
-  if (!succeeded(r)) fail(r, "COMMIT");
-  PQclear(r);
 }
 
 void Database::run_script(const std::string& sql) {
@@ -187,6 +206,7 @@ static ErrorCode conflict_for(const char* constraint) {
 
 void Database::fail(PGresult* r, const char* what) {
   std::string state = sqlstate(r);
+  last_failure_state_ = state;
   std::string message = r ? PQresultErrorMessage(r) : "";
   if (message.empty() && conn_) message = PQerrorMessage(conn_.get());
   ErrorCode code = ErrorCode::internal_error;

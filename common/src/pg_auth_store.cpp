@@ -141,6 +141,7 @@ void PgAuthStore::set_password_hash(std::int64_t id, const std::string& hash) {
 std::int64_t PgAuthStore::change_password(std::int64_t id, const std::string& hash) {
   std::int64_t version = 0;
   db_.transaction([&] {
+    version = 0;
     Rows rows = db_.execute(kChangePassword, {id, hash});
     if (rows.empty()) return;
     version = rows.int64(0, 0);
@@ -165,6 +166,7 @@ RefreshResult PgAuthStore::rotate_refresh_token(const std::string& token_hash,
                                                 std::int64_t grace_s) {
   RefreshResult result;
   db_.transaction([&] {
+    result = RefreshResult{};
     Rows rows = db_.execute(kFindToken, {token_hash, grace_s});
     if (rows.empty()) return;  // unknown, or its family was revoked
     result.family_id = rows.int64(0, 0);

@@ -88,6 +88,7 @@ RenameResult PgUserStore::rename(std::int64_t id, const std::string& username,
       (!expected || expected->any) ? Param(std::nullopt) : Param(version_array(expected->versions));
   RenameResult result{RenameOutcome::renamed, {}};
   db_.transaction([&] {
+    result = RenameResult{RenameOutcome::renamed, {}};
     Rows rows = db_.execute(kRename, {id, username, versions});
     if (!rows.empty()) {
       result.user = user_from_row(rows, 0);
@@ -102,6 +103,7 @@ RenameResult PgUserStore::rename(std::int64_t id, const std::string& username,
 std::optional<User> PgUserStore::remove(std::int64_t id) {
   std::optional<User> removed;
   db_.transaction([&] {
+    removed.reset();
     Rows rows = db_.execute(kRemove, {id});
     if (!rows.empty()) removed = user_from_row(rows, 0);
   });

@@ -70,6 +70,9 @@ class Database {
   // A statement that may change data: never retried once it was sent.
   Rows execute(const Statement& stmt, const std::vector<Param>& params);
   // Runs body inside BEGIN/COMMIT; any exception rolls back and propagates.
+  // A transaction PostgreSQL aborted as a deadlock victim or a serialization
+  // failure is run again (up to kTransactionAttempts times in all), so body
+  // must set every result it produces on each run.
   void transaction(const std::function<void()>& body);
   // Runs a multi-statement SQL script (migrations) as is.
   void run_script(const std::string& sql);
@@ -95,6 +98,7 @@ class Database {
   std::unique_ptr<PGconn, Finish> conn_;
   std::set<std::string> prepared_;
   bool in_transaction_ = false;
+  std::string last_failure_state_;  // SQLSTATE of the last failed statement
 };
 
 }  // namespace crud

@@ -1,4 +1,4 @@
-// Fires two requests at the same moment from two threads, for the tests that
+// Fires requests at the same moment from several threads, for the tests that
 // prove the database (not a read-then-write check) settles conflicts.
 #pragma once
 
@@ -8,6 +8,7 @@
 #include <future>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "support/http_client.h"
 #include "support/json_checks.h"
@@ -31,6 +32,24 @@ inline std::pair<Response, Response> race(const std::function<Response()>& a,
   Response ra = first.get();
   Response rb = second.get();
   return {std::move(ra), std::move(rb)};
+}
+
+// Runs request(i) for i in [0, n) on n threads released together; returns
+// the responses in the order of i.
+inline std::vector<Response> race_all(int n, const std::function<Response(int)>& request) {
+  std::promise<void> start;
+  const std::shared_future<void> go = start.get_future().share();
+  std::vector<std::future<Response>> running;
+  for (int i = 0; i < n; ++i) {
+    running.push_back(std::async(std::launch::async, [go, &request, i] {
+      go.wait();
+      return request(i);
+    }));
+  }
+  start.set_value();
+  std::vector<Response> responses;
+  for (auto& r : running) responses.push_back(r.get());
+  return responses;
 }
 
 // One of the two succeeded with `win` and the other failed with error
