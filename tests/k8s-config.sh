@@ -25,28 +25,15 @@ diff -r -x generate.sh "$work/endpoints" "$k8s/endpoints" ||
 namespace=$(python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["namespace"])' \
   "$k8s/kustomization.yaml")
 cluster_domain=$(sed -n 's/^CLUSTER_DOMAIN=//p' "$k8s/nginx.env")
-if command -v nginx >/dev/null && [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ] &&
-  [ -x "$build/tools/crudctl" ]; then
-  mkdir -p "$work/run" "$work/log" "$work/nginx"
-  "$build/tools/crudctl" nginx-errors >"$work/errors.conf"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
-    -subj /CN=localhost -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
-  (
-    set -a
-    # shellcheck disable=SC1091 # the ConfigMap's source
-    . "$k8s/nginx.env"
-    set +a
-    TEMPLATES=$repo/nginx ERRORS_CONF=$work/errors.conf \
-      UPSTREAMS_CONF=$repo/deploy/docker/nginx-upstreams.conf CONF_DIR=$work/nginx/conf \
-      NGINX_DIR=$work/nginx RUN_DIR=$work/run LOG_DIR=$work/log EVENTS_REDIS_PASSWORD=0123abcd \
-      TLS_CERT=$work/tls.crt TLS_KEY=$work/tls.key \
-      UPSTREAM_DOMAIN="$namespace.svc.$cluster_domain" "$repo/deploy/docker/nginx-render.sh"
-  )
-  nginx -q -t -p "$work/nginx" -c "$work/nginx/conf/nginx.conf" -e "$work/log/nginx-error.log" ||
-    { cat "$work/log/nginx-error.log"; fail=1; }
+# nginx as the image renders it with the ConfigMap's settings (nginx.env).
+mapfile -t nginx_settings < <(grep -E '^[A-Z_]+=' "$k8s/nginx.env")
+rendered=0
+"$repo/tests/container-nginx.sh" "$work" "$build" "${nginx_settings[@]}" \
+  EVENTS_REDIS_PASSWORD=0123abcd UPSTREAM_DOMAIN="$namespace.svc.$cluster_domain" || rendered=$?
+if [ "$rendered" = 0 ]; then
   cat "$work/nginx/conf"/*.conf >"$work/nginx-all.conf"
 else
-  echo "skipped: nginx's Kubernetes rendering (needs nginx, libnginx-mod-nchan and $build/tools/crudctl)"
+  [ "$rendered" = 77 ] || fail=1
   : >"$work/nginx-all.conf"
 fi
 

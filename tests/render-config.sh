@@ -131,21 +131,11 @@ with open(sys.argv[2], "w") as out:
         out.write(f"{key}={resolve(var)}\n")
 PY
 
-if ! command -v nginx >/dev/null || [ ! -x "$build/tools/crudctl" ]; then
-  echo "skipped: nginx -t of the Render config (needs nginx, libnginx-mod-nchan and $build/tools/crudctl)"
-  exit 0
-fi
-mkdir -p "$work/run" "$work/log" "$work/nginx"
-"$build/tools/crudctl" nginx-errors >"$work/errors.conf"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
-  -subj /CN=localhost -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
 mapfile -t render_env <"$work/nginx.env"
-env -i PATH="$PATH" "${render_env[@]}" TEMPLATES="$repo/nginx" ERRORS_CONF="$work/errors.conf" \
-  UPSTREAMS_CONF="$repo/deploy/docker/nginx-upstreams.conf" CONF_DIR="$work/nginx/conf" \
-  NGINX_DIR="$work/nginx" RUN_DIR="$work/run" LOG_DIR="$work/log" \
-  TLS_CERT="$work/tls.crt" TLS_KEY="$work/tls.key" "$repo/deploy/docker/nginx-render.sh"
-nginx -q -t -p "$work/nginx" -c "$work/nginx/conf/nginx.conf" -e "$work/log/nginx-error.log" ||
-  { cat "$work/log/nginx-error.log"; exit 1; }
+rendered=0
+"$repo/tests/container-nginx.sh" "$work" "$build" "${render_env[@]}" || rendered=$?
+[ "$rendered" = 77 ] && exit 0
+[ "$rendered" = 0 ] || exit 1
 # Every endpoint goes to its own private service, and nothing else is left.
 # shellcheck disable=SC2016 # nginx's variable
 routed=$(grep -ohE 'fastcgi_pass +[a-z0-9.-]+:\$crud_fcgi_port' "$work/nginx/conf"/*.conf |
