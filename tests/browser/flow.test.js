@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PASSWORD, logIn, register, totpCode, uniqueName } from './actions.js';
 import { criticalA11yFindings, launch, openPage, screenshots } from './browser.js';
-import { stackEnv } from './stack.js';
+import { stackEnv } from '../stack-env.mjs';
 
 const LIVE_WITHIN_MS = 1000;
 const { BASE_URL } = stackEnv();

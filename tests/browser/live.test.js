@@ -8,7 +8,7 @@ import { PASSWORD, logIn, uniqueName } from './actions.js';
 import { call, newUser } from './api.js';
 import { launch, openPage } from './browser.js';
 import { startRelay } from './proxy.js';
-import { stackEnv } from './stack.js';
+import { stackEnv } from '../stack-env.mjs';
 
 const { BASE_URL } = stackEnv();
 let browser;

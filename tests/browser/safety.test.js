@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { PASSWORD, logIn, register, uniqueName } from './actions.js';
 import { newUser } from './api.js';
 import { criticalA11yFindings, launch, openPage, screenshots } from './browser.js';
-import { stackEnv } from './stack.js';
+import { stackEnv } from '../stack-env.mjs';
 
 const { BASE_URL } = stackEnv();
 const INJECTION = '<img src=x onerror=alert(1)>';

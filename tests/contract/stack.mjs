@@ -3,20 +3,10 @@
 // fresh users, an admin (crudctl make-admin) and TOTP codes (oathtool).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { stackEnv as readStackEnv } from '../stack-env.mjs';
 
 export function stackEnv() {
-  const file = process.env.TEST_STACK_ENV;
-  if (!file) throw new Error('TEST_STACK_ENV is not set (run through ctest with the stack fixture)');
-  const env = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
-  }
-  for (const key of ['BASE_URL', 'CRUDCTL', 'DATABASE_URL']) {
-    if (!env[key]) throw new Error(`${file} has no ${key}`);
-  }
-  return env;
+  return readStackEnv(['BASE_URL', 'CRUDCTL', 'DATABASE_URL']);
 }
 
 export const PASSWORD = 'contract passphrase';
