@@ -31,6 +31,7 @@ static Response change_password(const Request& req, Context& ctx) {
   if (!problems.empty()) throw ApiError(ErrorCode::validation_failed, problems);
 
   std::int64_t version = ctx.auth.change_password(id, ctx.passwords.hash(next));
+  CallerStates::outlive_remembered();  // older tokens fail everywhere once this answers
   bool own = caller.id == id;
   return token_response(ctx, issue_tokens(ctx, caller.id, caller.role,
                                           own ? version : me->token_version, caller.via_session()));

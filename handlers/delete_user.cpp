@@ -11,6 +11,7 @@ static Response delete_user(const Request& req, Context& ctx) {
   if (!removed) throw ApiError(ErrorCode::not_found);
   ctx.cache.deleted(id);
   ctx.events.publish(UserChange::deleted, *removed);
+  CallerStates::outlive_remembered();  // the user's tokens fail everywhere once this answers
   return empty_response(204);
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "crud/caller_states.h"
 #include "crud/config.h"
 #include "crud/errors.h"
 #include "crud/log.h"
@@ -62,6 +63,7 @@ static int make_admin(Database& db, const std::string& username) {
     std::cerr << "crudctl: no user named " << username << "\n";
     return 1;
   }
+  CallerStates::outlive_remembered();  // so the role holds in every worker once this returns
   std::cout << "user " << rows.int64(0, 0) << " (" << username << ") is now an admin\n";
   return 0;
 }

@@ -66,6 +66,24 @@ static bool changes_state(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
+// The caller's state as this worker last read it (see caller_states.h), or
+// fresh from the store. A token newer than the remembered state (from a
+// password change still in flight) is checked against the store.
+static std::optional<CallerState> remembered_caller_state(std::int64_t id,
+                                                          std::int64_t token_version,
+                                                          Context& ctx) {
+  auto now = CallerStates::Clock::now();
+  auto state = ctx.caller_states.find(id, now);
+  if (state && state->token_version >= token_version) return state;
+  state = ctx.auth.caller_state(id);
+  if (state) {
+    ctx.caller_states.remember(id, *state, now);
+  } else {
+    ctx.caller_states.forget(id);
+  }
+  return state;
+}
+
 static Caller caller_from_bearer(std::string_view token, Context& ctx) {
   JwtCheck check{ctx.config.jwt_issuer, ctx.config.jwt_audience,
                  static_cast<std::int64_t>(std::time(nullptr))};
@@ -79,7 +97,7 @@ static Caller caller_from_bearer(std::string_view token, Context& ctx) {
   if (!id) throw ApiError(ErrorCode::invalid_token);
   // The revocation marker: a deleted user or a newer token version ends
   // every token issued before.
-  auto state = ctx.auth.caller_state(*id);
+  auto state = remembered_caller_state(*id, result.claims.ver, ctx);
   if (!state || state->token_version != result.claims.ver) throw ApiError(ErrorCode::invalid_token);
   ctx.cache.use_generation(state->cache_generation);
   return Caller{*id, state->role, ""};

@@ -1,6 +1,7 @@
 // UserCache: versioned entries in Redis, replaced only by newer versions.
 #include "crud/user_cache.h"
 
+#include "crud/caller_states.h"
 #include "crud/text.h"
 
 namespace crud {
@@ -94,6 +95,8 @@ void UserCache::store_committed(std::int64_t id, const std::string& value) {
   log_.event(LogLevel::warn, "user cache not updated after a write: starting a new generation");
   try {
     users_.start_cache_generation();
+    // Workers learn the generation with the caller's state (caller_states.h).
+    CallerStates::outlive_remembered();
   } catch (const ApiError&) {  // the write itself is committed: still a success
     log_.event(LogLevel::error, "could not start a new user cache generation");
   }

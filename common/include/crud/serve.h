@@ -11,6 +11,7 @@
 
 #include "crud/auth.h"
 #include "crud/auth_store.h"
+#include "crud/caller_states.h"
 #include "crud/config.h"
 #include "crud/events.h"
 #include "crud/http.h"
@@ -45,6 +46,7 @@ struct Context {
   LoginThrottle throttle;
   UserCache cache;
   EventPublisher events;
+  CallerStates caller_states;
   // The authenticated caller of the current request, once known (for the log).
   std::int64_t caller_id = 0;
 };
