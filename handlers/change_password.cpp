@@ -37,4 +37,4 @@ static Response change_password(const Request& req, Context& ctx) {
                                           own ? version : me->token_version, caller.via_session()));
 }
 
-int main() { return serve({"change_password", {"PUT"}, change_password}); }
+int main() { return serve({"change_password", {"PUT"}, change_password, CpuPriority::low}); }

@@ -49,4 +49,4 @@ static Response login(const Request& req, Context& ctx) {
                         issue_tokens(ctx, user->id, user->role, user->token_version, with_session));
 }
 
-int main() { return serve({"login", {"POST"}, login}); }
+int main() { return serve({"login", {"POST"}, login, CpuPriority::low}); }

@@ -30,4 +30,4 @@ static Response register_user(const Request& req, Context& ctx) {
       .with_header("Location", "/api/users/" + std::to_string(user.id));
 }
 
-int main() { return serve({"register", {"POST"}, register_user}); }
+int main() { return serve({"register", {"POST"}, register_user, CpuPriority::low}); }

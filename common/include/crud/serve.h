@@ -53,10 +53,16 @@ struct Context {
 
 using Handler = std::function<Response(const Request&, Context&)>;
 
+// Password hashing (argon2id) takes a core for tens of milliseconds per
+// request; endpoints that do it run at a low CPU priority, so on a shared
+// machine a flood of them uses the idle CPU and never delays cheap requests.
+enum class CpuPriority { normal, low };
+
 struct Endpoint {
   const char* name;                  // e.g. "read_user"; names logs and metrics
   std::vector<std::string> methods;  // served methods; others get 405 with Allow
   Handler handle;
+  CpuPriority priority = CpuPriority::normal;
 };
 
 // Serves requests until told to stop (FastCGI) or serves the one CGI
