@@ -87,7 +87,7 @@ static std::optional<CallerState> remembered_caller_state(std::int64_t id,
 static Caller caller_from_bearer(std::string_view token, Context& ctx) {
   JwtCheck check{ctx.config.jwt_issuer, ctx.config.jwt_audience,
                  static_cast<std::int64_t>(std::time(nullptr))};
-  JwtResult result = verify_jwt(token, ctx.keys, check);
+  JwtResult result = ctx.verified_tokens.verify(token, ctx.keys, check);
   if (result.error != JwtError::none) {
     ctx.log.event(LogLevel::info,
                   std::string("access token refused: ") + jwt_error_name(result.error));

@@ -299,13 +299,17 @@ JwtResult verify_jwt(std::string_view token, const KeyRing& keys, const JwtCheck
   if (claims.iss != check.issuer) return fail(JwtError::wrong_issuer);
   if (!aud_matches) return fail(JwtError::wrong_audience);
   claims.aud = std::string(check.audience);
+  if (JwtError e = jwt_time_error(claims, check); e != JwtError::none) return fail(e);
+  return {JwtError::none, std::move(claims)};
+}
 
+JwtError jwt_time_error(const AccessClaims& claims, const JwtCheck& check) {
   std::int64_t leeway = check.leeway_s > 0 ? check.leeway_s : 0;
   std::int64_t latest = saturating_add(check.now, leeway);
-  if (claims.exp <= saturating_sub(check.now, leeway)) return fail(JwtError::expired);
-  if (claims.nbf > latest) return fail(JwtError::not_yet_valid);
-  if (claims.iat > latest) return fail(JwtError::issued_in_future);
-  return {JwtError::none, std::move(claims)};
+  if (claims.exp <= saturating_sub(check.now, leeway)) return JwtError::expired;
+  if (claims.nbf > latest) return JwtError::not_yet_valid;
+  if (claims.iat > latest) return JwtError::issued_in_future;
+  return JwtError::none;
 }
 
 }  // namespace crud

@@ -93,6 +93,9 @@ struct JwtResult {
 // (missing_claim); then iss, aud, exp, nbf, iat against check. Duplicate
 // member names and a "crit" header are malformed.
 JwtResult verify_jwt(std::string_view token, const KeyRing& keys, const JwtCheck& check);
+// The time checks of verify_jwt alone (exp, nbf, iat with the leeway), for
+// claims verified earlier.
+JwtError jwt_time_error(const AccessClaims& claims, const JwtCheck& check);
 
 // The base64url HS256 signature of signing_input under secret (any length).
 std::string hs256_sign(std::string_view signing_input, std::string_view secret);

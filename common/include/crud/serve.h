@@ -25,6 +25,7 @@
 #include "crud/store.h"
 #include "crud/throttle.h"
 #include "crud/user_cache.h"
+#include "crud/verified_tokens.h"
 
 namespace crud {
 
@@ -47,6 +48,7 @@ struct Context {
   UserCache cache;
   EventPublisher events;
   CallerStates caller_states;
+  VerifiedTokens verified_tokens;
   // The authenticated caller of the current request, once known (for the log).
   std::int64_t caller_id = 0;
 };
