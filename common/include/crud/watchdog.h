@@ -16,6 +16,9 @@ namespace crud {
 
 class RequestWatchdog {
  public:
+  // How often the thread looks at the deadline (see watch()).
+  static constexpr std::chrono::milliseconds kCheckEvery{500};
+
   RequestWatchdog(const Logger& log, std::chrono::seconds limit);
   ~RequestWatchdog();
   RequestWatchdog(const RequestWatchdog&) = delete;
@@ -30,7 +33,7 @@ class RequestWatchdog {
   Logger log_;  // its own copy: the watchdog thread never touches the worker's
   std::chrono::seconds limit_;
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable changed_;                   // only to stop the thread
   std::chrono::steady_clock::time_point deadline_{};  // epoch = disarmed
   bool stopping_ = false;
   std::thread thread_;
