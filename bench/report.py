@@ -40,8 +40,10 @@ targets = []
 
 
 def target(label, value, limit, at_least):
-    if value is None or limit is None:
+    if value is None:
         targets.append((label, "not measured", ""))
+    elif limit is None:  # context for a target, not one itself
+        targets.append((label, f"{value:.2f}", "context"))
     else:
         met = value >= limit if at_least else value <= limit
         targets.append((label, f"{value:.2f} ({'>=' if at_least else '<='} {limit:.2f})",
@@ -74,6 +76,8 @@ target("(h) CGI median / minimal program",
        else None, 2, False)
 rss = {k: v for k, v in (data.get("idle_rss") or {}).items() if k.startswith("rss_mib_")}
 target("idle worker RSS MiB, largest", max(rss.values()) if rss else None, 12, False)
+private = [v for k, v in (data.get("idle_rss") or {}).items() if k.startswith("private_mib_")]
+target("idle worker private MiB, largest", max(private) if private else None, None, False)
 
 print()
 print(f"{'target':46} {'this run':>22} ")

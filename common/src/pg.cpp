@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "crud/errors.h"
 
@@ -39,6 +40,8 @@ static std::string sqlstate(const PGresult* r) {
 
 void Database::reconnect() {
   prepared_.clear();
+  lock_held_.reset();  // a session's advisory locks end with it
+  unlock_unread_ = false;
   conn_.reset();
   std::string timeout = std::to_string(config_.db_connect_timeout_s);
   std::string options = "-c statement_timeout=" + std::to_string(config_.db_statement_timeout_ms);
@@ -73,9 +76,16 @@ void Database::reconnect() {
       conn_.get(), [](void*, const char*) {}, nullptr);
 }
 
+void Database::read_unlock_answer() {
+  if (!unlock_unread_) return;
+  unlock_unread_ = false;
+  while (PGresult* r = PQgetResult(conn_.get())) PQclear(r);
+}
+
 void Database::ensure_connected() {
   if (in_transaction_) return;  // a lost connection mid-transaction fails the statement
   if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK) {
+    read_unlock_answer();
     // An idle socket that is readable means the server sent something
     // (usually "terminating connection") and likely closed it: read it now
     // so a restart is noticed before a write is sent, not after.
@@ -155,9 +165,16 @@ void Database::transaction(const std::function<void()>& body) {
         TimeSpent::Scope waiting(time_spent);
         ensure_connected();
       }
-      PGresult* r = exec_plain("BEGIN");
+      // Simple-query statements run in order; the lock is a session's, so
+      // a rolled-back (and retried) transaction keeps it. The key is an
+      // integer formatted here: no client text reaches this SQL.
+      std::string begin = "BEGIN";
+      if (lock_to_take_)
+        begin = "SELECT pg_advisory_lock(" + std::to_string(*lock_to_take_) + "); BEGIN";
+      PGresult* r = exec_plain(begin.c_str());
       if (!succeeded(r)) fail(r, "BEGIN");
       PQclear(r);
+      if (lock_to_take_) lock_held_ = std::exchange(lock_to_take_, std::nullopt);
       in_transaction_ = true;
       try {
         body();
@@ -178,6 +195,20 @@ void Database::transaction(const std::function<void()>& body) {
                                      ")");
     }
   }
+}
+
+void Database::lock_with_next_begin(std::int64_t key) { lock_to_take_ = key; }
+
+void Database::unlock_soon(std::int64_t key) {
+  lock_to_take_.reset();
+  if (lock_held_ != key) return;
+  lock_held_.reset();
+  std::string text = std::to_string(key);
+  const char* values[] = {text.c_str()};
+  // When it cannot be sent the connection is gone, and the lock with it.
+  if (conn_ && PQsendQueryParams(conn_.get(), "SELECT pg_advisory_unlock($1::bigint)", 1, nullptr,
+                                 values, nullptr, nullptr, 0))
+    unlock_unread_ = true;
 }
 
 void Database::run_script(const std::string& sql) {

@@ -29,12 +29,6 @@ static const Statement kRemove{"user_remove",
                                "DELETE FROM users WHERE id = $1 RETURNING id, username, role, "
                                "version, " RFC3339("created_at") ", " RFC3339("now()")};
 
-// A session-level advisory lock per user; the key has bit 62 set so it never
-// meets other advisory locks (the migrator's).
-static const Statement kHold{"user_hold",
-                             "SELECT pg_advisory_lock($1::bigint | (1::bigint << 62))"};
-static const Statement kRelease{"user_release",
-                                "SELECT pg_advisory_unlock($1::bigint | (1::bigint << 62))"};
 static const Statement kNextGeneration{"user_cache_generation",
                                        "UPDATE cache_generation SET generation = generation + 1"};
 static const Statement kCount{"user_count", "SELECT count(*) FROM users"};
@@ -112,9 +106,13 @@ std::optional<User> PgUserStore::remove(std::int64_t id) {
 
 std::int64_t PgUserStore::count() { return db_.query(kCount, {}).int64(0, 0); }
 
-void PgUserStore::hold_changes(std::int64_t id) { db_.execute(kHold, {id}); }
+// A session-level advisory lock per user, taken with the write's BEGIN; the
+// key has bit 62 set so it never meets other advisory locks (the migrator's).
+static std::int64_t change_lock_key(std::int64_t id) { return id | (std::int64_t{1} << 62); }
 
-void PgUserStore::release_changes(std::int64_t id) { db_.execute(kRelease, {id}); }
+void PgUserStore::hold_changes(std::int64_t id) { db_.lock_with_next_begin(change_lock_key(id)); }
+
+void PgUserStore::release_changes(std::int64_t id) { db_.unlock_soon(change_lock_key(id)); }
 
 void PgUserStore::start_cache_generation() { db_.execute(kNextGeneration, {}); }
 

@@ -74,6 +74,13 @@ class Database {
   // failure is run again (up to kTransactionAttempts times in all), so body
   // must set every result it produces on each run.
   void transaction(const std::function<void()>& body);
+  // A session-level advisory lock on `key`, taken in the same round trip as
+  // the next transaction's BEGIN and held (through a rollback too) until
+  // unlock_soon. Nothing is taken when no transaction follows.
+  void lock_with_next_begin(std::int64_t key);
+  // Releases that lock without waiting for the answer, which is read before
+  // the next statement: the request's answer does not wait for it.
+  void unlock_soon(std::int64_t key);
   // Runs a multi-statement SQL script (migrations) as is.
   void run_script(const std::string& sql);
   // True when the server answers a trivial query now.
@@ -87,6 +94,7 @@ class Database {
   PGresult* send(const Statement& stmt, const std::vector<Param>& params);
   PGresult* exec_plain(const char* sql);
   void ensure_connected();
+  void read_unlock_answer();
   void reconnect();
   [[noreturn]] void fail(PGresult* result, const char* what);
 
@@ -98,6 +106,9 @@ class Database {
   std::unique_ptr<PGconn, Finish> conn_;
   std::set<std::string> prepared_;
   bool in_transaction_ = false;
+  std::optional<std::int64_t> lock_to_take_;  // with the next BEGIN
+  std::optional<std::int64_t> lock_held_;
+  bool unlock_unread_ = false;      // an unlock's answer is still on the wire
   std::string last_failure_state_;  // SQLSTATE of the last failed statement
 };
 

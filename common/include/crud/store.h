@@ -41,8 +41,9 @@ class UserStore {
   // How many users exist.
   virtual std::int64_t count() = 0;
   // Holds off other writers of this user until release_changes: a writer
-  // takes it before its transaction and releases it after publishing the
-  // change, so events of one user go out in commit order.
+  // takes it at the start of its transaction (hold_changes just before) and
+  // releases it after publishing the change, so events of one user go out
+  // in commit order.
   virtual void hold_changes(std::int64_t id) = 0;
   virtual void release_changes(std::int64_t id) = 0;
   // Retires every cached user at once (see user_cache.h).
