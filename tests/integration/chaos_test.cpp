@@ -19,6 +19,7 @@
 
 #include "support/admin.h"
 #include "support/auth_client.h"
+#include "support/eventually.h"
 #include "support/http_client.h"
 #include "support/json_checks.h"
 #include "support/load.h"
@@ -177,7 +178,9 @@ void print_verdict(const JournalVerdict& v, size_t writes) {
 TEST(Chaos, WritesStayWholeAndServiceRecoversFromEachFault) {
   shared_admin();  // logged in before anything breaks
   ChaosRun run(create_user());
-  ASSERT_TRUE(run.answers()) << "the stack is not fully ready before the faults";
+  // A test before may have just put a pool back: give the stack a moment.
+  ASSERT_TRUE(eventually([&] { return run.answers(); }, 10s))
+      << "the stack is not fully ready before the faults";
 
   std::random_device device;
   const auto seed = device();
