@@ -4,6 +4,7 @@
 #   make stop       stop it
 #   make deploy ENDPOINT=x / make rollback ENDPOINT=x   swap one endpoint, no downtime
 #   make test       unit + integration tests, then again under ASan+UBSan
+#   make chaos      the fault-injection test alone, printing its figures (also in make test)
 #   make bench      load scenarios on a private stack (bench/run; results in .bench/)
 #   make diagrams   render docs/diagrams/*.dot to SVG (commit the result)
 #   make format     clang-format the C++ sources; make format-check verifies
@@ -13,7 +14,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?= -DCRUD_WERROR=ON
 SOURCES     = $(shell git ls-files '*.cpp' '*.h')
 
-.PHONY: all build run stop deploy rollback test test-release test-asan bench diagrams format format-check
+.PHONY: all build run stop deploy rollback test test-release test-asan chaos bench diagrams format format-check
 
 all: build
 
@@ -44,6 +45,9 @@ test-asan:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCRUD_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j 4
+
+chaos: build
+	cd $(BUILD) && ctest -R '^integration\.Chaos\.' --output-on-failure --verbose
 
 bench: build
 	BUILD_DIR=$(abspath $(BUILD)) SKIP_BUILD=1 bench/run

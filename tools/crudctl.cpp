@@ -1,12 +1,15 @@
 // crudctl: the operator's command line. `crudctl migrate` applies the
 // numbered schema migrations to DATABASE_URL; `crudctl make-admin USERNAME`
-// grants the admin role (never possible over the API); `crudctl
+// grants the admin role (never possible over the API); `crudctl backup
+// FILE` / `restore FILE` save and bring back the whole database; `crudctl
 // nginx-errors` prints nginx's JSON error bodies from the one error table.
 #include <sodium.h>
 
 #include <cstring>
 #include <iostream>
+#include <stdexcept>
 
+#include "backup.h"
 #include "crud/caller_states.h"
 #include "crud/config.h"
 #include "crud/errors.h"
@@ -20,6 +23,9 @@ static int usage() {
   std::cerr << "usage: crudctl COMMAND\n"
                "  migrate        apply pending database migrations (DATABASE_URL)\n"
                "  make-admin U   give user U (any letter case) the admin role\n"
+               "  backup FILE    write the whole database to FILE (pg_dump custom format)\n"
+               "  restore FILE   replace the database with backup FILE; running workers'\n"
+               "                 user cache starts afresh\n"
                "  nginx-errors   print the nginx maps of JSON error bodies\n";
   return 64;
 }
@@ -78,12 +84,21 @@ int main(int argc, char** argv) {
     Database db(config, log);
     if (std::strcmp(argv[1], "migrate") == 0 && argc == 2) return migrate(db);
     if (std::strcmp(argv[1], "make-admin") == 0 && argc == 3) return make_admin(db, argv[2]);
+    if (std::strcmp(argv[1], "backup") == 0 && argc == 3) {
+      return backup_database(config.database_url, argv[2]);
+    }
+    if (std::strcmp(argv[1], "restore") == 0 && argc == 3) {
+      return restore_database(db, config.database_url, argv[2]);
+    }
     return usage();
   } catch (const ConfigError& e) {
     std::cerr << "crudctl: configuration error: " << e.what() << "\n";
     return 2;
   } catch (const ApiError& e) {
     std::cerr << "crudctl: " << error_message(e.code()) << " (" << error_name(e.code()) << ")\n";
+    return 1;
+  } catch (const std::runtime_error& e) {
+    std::cerr << "crudctl: " << e.what() << "\n";
     return 1;
   }
 }

@@ -22,9 +22,6 @@
 namespace itest {
 namespace {
 
-const Settings kProductionLimits = {
-    {"RATE_AUTH", "10r/m"}, {"BURST_AUTH", "10"}, {"RATE_API", "50r/s"}, {"BURST_API", "100"}};
-
 // 429 rate_limited with exactly one Retry-After of whole seconds >= 1.
 testing::AssertionResult IsRateLimited(const Response& r) {
   if (auto error = IsApiError(r, 429, "rate_limited"); !error) return error;
@@ -69,7 +66,7 @@ TEST_P(RateLimit, AuthFloodGets429WhileHealthAndApiAnswer) {
         request("GET", "/api/me", std::nullopt, bearer(account.tokens.access_token)), 200));
   };
 
-  NginxSettings production(kProductionLimits);
+  NginxSettings production(production_rate_limits());
   // The reload is asynchronous: flood again until the new limit shows.
   std::vector<Response> answers;
   int limited = 0;

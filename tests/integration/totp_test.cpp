@@ -16,26 +16,14 @@
 #include "support/race.h"
 #include "support/test_data.h"
 #include "support/totp_codes.h"
+#include "support/two_factor.h"
 
 namespace itest {
 namespace {
 
-Response enrol(const Account& a) {
-  return request("POST", "/api/me/totp", std::nullopt, bearer(a.tokens.access_token));
-}
-
-Response verify(const Account& a, const std::string& code) {
-  return request("POST", "/api/me/totp/verify", "{\"code\":" + json_quote(code) + "}",
-                 bearer(a.tokens.access_token));
-}
-
 Response disable(const Account& a, const std::string& code) {
   return request("DELETE", "/api/me/totp", "{\"code\":" + json_quote(code) + "}",
                  bearer(a.tokens.access_token));
-}
-
-Response login_with_code(const CreatedUser& u, const std::string& code) {
-  return login(u.username, u.password, "\"totp\":" + json_quote(code));
 }
 
 bool totp_enabled(const Account& a) {
@@ -56,39 +44,6 @@ std::string wrong_code(const std::string& secret, std::int64_t at) {
     std::string code = std::to_string(100000 + n * 7919 % 900000);
     if (near.count(code) == 0) return code;
   }
-}
-
-// An account with 2FA on: the secret, the recovery codes, and the time whose
-// step the verify call spent (so the next unused code is the step after it).
-struct TwoFactor {
-  Account account;
-  std::string secret;
-  std::vector<std::string> recovery_codes;
-  std::int64_t verified_at = 0;
-
-  // The code of the step after the one verify used: unused, still in the window.
-  std::string next_code() const { return totp_code_at(secret, verified_at + 30); }
-};
-
-TwoFactor enable_two_factor(const std::string& prefix) {
-  TwoFactor tf;
-  tf.account = create_account(prefix);
-  const auto enrolled = enrol(tf.account);
-  tf.secret = string_member(parse_json(enrolled.body), "secret");
-  if (enrolled.status != 200 || tf.secret.empty()) {
-    throw std::runtime_error("setup: enrol failed\n" + enrolled.describe());
-  }
-  tf.verified_at = unix_now();
-  const auto verified = verify(tf.account, totp_code_at(tf.secret, tf.verified_at));
-  const auto doc = parse_json(verified.body);
-  if (verified.status != 200 || !doc.IsObject() || !doc.HasMember("recovery_codes") ||
-      !doc["recovery_codes"].IsArray()) {
-    throw std::runtime_error("setup: verify failed\n" + verified.describe());
-  }
-  for (const auto& c : doc["recovery_codes"].GetArray()) {
-    tf.recovery_codes.push_back(c.IsString() ? c.GetString() : "");
-  }
-  return tf;
 }
 
 bool is_base32(const std::string& s) {

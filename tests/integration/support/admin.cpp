@@ -1,20 +1,15 @@
 // One admin per test process (see admin.h).
 #include "support/admin.h"
 
-#include <chrono>
 #include <stdexcept>
 
 #include "support/auth_client.h"
-#include "support/process.h"
-#include "support/stack_env.h"
+#include "support/stack_control.h"
 
 namespace itest {
 
 void make_admin(const std::string& username) {
-  const auto& env = stack_env();
-  const auto run = run_process({env.crudctl, "make-admin", username},
-                               environment_with({{"DATABASE_URL", env.database_url}}), "",
-                               std::chrono::seconds(30));
+  const auto run = run_crudctl({"make-admin", username});
   if (!run.exited_zero()) {
     throw std::runtime_error("setup: crudctl make-admin " + username + " failed\n" +
                              run.describe());

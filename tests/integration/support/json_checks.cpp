@@ -124,6 +124,22 @@ testing::AssertionResult IsApiErrorStatus(const Response& r, int status) {
   return IsApiError(r, status, code);
 }
 
+testing::AssertionResult IsOpaqueServerError(const Response& r) {
+  if (auto error = IsApiErrorStatus(r, r.status); !error) return error;
+  // The table's messages are plain sentences: none of these belongs in one.
+  static const char* const kInternals[] = {"sql",   "postgres", "libpq",  "pgres",
+                                           "redis", "errno",    "socket", ".cpp",
+                                           "std::", "/",        "fatal",  "exception"};
+  std::string lower;
+  for (char c : r.body) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : kInternals) {
+    if (lower.find(word) != std::string::npos) {
+      return testing::AssertionFailure() << "5xx body names \"" << word << "\"\n" << r.describe();
+    }
+  }
+  return testing::AssertionSuccess();
+}
+
 namespace {
 
 Details details_of(const Response& r) {

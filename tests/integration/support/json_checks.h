@@ -39,6 +39,10 @@ testing::AssertionResult IsApiError(const Response& r, int status, const std::st
 // IsApiError with whatever code the body names, for rules that fix only the status.
 testing::AssertionResult IsApiErrorStatus(const Response& r, int status);
 
+// A 5xx that tells the client nothing internal: the SPEC's error body (as
+// IsApiErrorStatus) naming no SQL, database, Redis, socket, source file or path.
+testing::AssertionResult IsOpaqueServerError(const Response& r);
+
 // The error's details are exactly `expected`.
 testing::AssertionResult HasDetails(const Response& r, const Details& expected);
 // The error's details are exactly one, about `field` (any problem).

@@ -4,19 +4,34 @@
 #include <stdexcept>
 
 namespace itest {
+namespace {
+
+bool succeeded(const Response& r) { return (r.status >= 200 && r.status < 300) || r.status == 304; }
+
+}  // namespace
+
+Response Tally::observe(const std::function<Response()>& send) {
+  const size_t kept = 5;
+  Response r;
+  try {
+    r = send();
+    ++answers;
+  } catch (const std::runtime_error& e) {
+    r.status = 0;
+    r.body = std::string("transport error: ") + e.what();
+  }
+  ++by_status[r.status];
+  if (r.status >= 500) server_errors.push_back(r);
+  if (!succeeded(r)) {
+    ++failures;
+    if (samples.size() < kept) samples.push_back(r.status == 0 ? r.body : r.describe());
+  }
+  return r;
+}
 
 std::optional<Response> Tally::send(const std::function<Response()>& send) {
-  const size_t kept = 5;
-  try {
-    Response r = send();
-    ++answers;
-    if ((r.status >= 200 && r.status < 300) || r.status == 304) return r;
-    ++failures;
-    if (samples.size() < kept) samples.push_back(r.describe());
-  } catch (const std::runtime_error& e) {
-    ++failures;
-    if (samples.size() < kept) samples.push_back(std::string("transport error: ") + e.what());
-  }
+  Response r = observe(send);
+  if (succeeded(r)) return r;
   return std::nullopt;
 }
 

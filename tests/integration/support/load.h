@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,10 +18,15 @@ namespace itest {
 
 // What one load thread saw.
 struct Tally {
-  long answers = 0;                  // HTTP answers received
-  long failures = 0;                 // answers other than 2xx/304, and transport errors
-  std::vector<std::string> samples;  // the first few failures, described
+  long answers = 0;                     // HTTP answers received
+  long failures = 0;                    // answers other than 2xx/304, and transport errors
+  std::vector<std::string> samples;     // the first few failures, described
+  std::map<int, long> by_status;        // answers per HTTP status; 0 counts transport errors
+  std::vector<Response> server_errors;  // every 5xx answer, for checks of their bodies
 
+  // Sends via `send` and counts the outcome; the response, or one with
+  // status 0 and the transport error as its body when none arrived.
+  Response observe(const std::function<Response()>& send);
   // Sends via `send` and counts the outcome; the response when it is a
   // success (2xx or 304), nullopt otherwise.
   std::optional<Response> send(const std::function<Response()>& send);

@@ -7,7 +7,9 @@
 
 namespace itest {
 
-PgSession::PgSession() : conn_(PQconnectdb(stack_env().database_url.c_str()), PQfinish) {
+PgSession::PgSession() : PgSession(stack_env().database_url) {}
+
+PgSession::PgSession(const std::string& url) : conn_(PQconnectdb(url.c_str()), PQfinish) {
   if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
     throw std::runtime_error(std::string("connecting to PostgreSQL: ") +
                              (conn_ ? PQerrorMessage(conn_.get()) : "out of memory"));

@@ -17,6 +17,8 @@ class PgSession {
  public:
   // Connects to DATABASE_URL of the test stack; throws std::runtime_error on failure.
   PgSession();
+  // Connects to libpq URL `url` instead.
+  explicit PgSession(const std::string& url);
   // Runs `sql` with text parameters $1..; the rows it returned. Throws
   // std::runtime_error with PostgreSQL's message when it fails.
   std::vector<Row> query(const std::string& sql, const std::vector<std::string>& params = {});

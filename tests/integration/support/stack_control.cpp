@@ -105,6 +105,14 @@ void stack_ok(const std::vector<std::string>& args, const Settings& settings) {
   }
 }
 
+ProcessResult run_crudctl(const std::vector<std::string>& args, const std::string& database_url) {
+  const auto& env = stack_env();
+  std::vector<std::string> argv = {env.crudctl};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const std::string url = database_url.empty() ? env.database_url : database_url;
+  return run_process(argv, environment_with({{"DATABASE_URL", url}}), "", std::chrono::minutes(2));
+}
+
 pid_t pool_group(const std::string& pool) {
   std::ifstream in(pidfile(pool));
   long pid = 0;
@@ -170,6 +178,15 @@ void kill_group(pid_t pgid) {
   }
 }
 
+std::vector<pid_t> pool_workers(const std::string& pool) {
+  const pid_t multiwatch = pool_group(pool);
+  std::vector<pid_t> workers;
+  for (pid_t pid : group_members(multiwatch)) {
+    if (parent_of(pid) == multiwatch) workers.push_back(pid);
+  }
+  return workers;
+}
+
 std::chrono::milliseconds nginx_forget_time() {
   const std::string path = stack_env().stack_dir + "/nginx/conf/upstreams.conf";
   std::ifstream in(path);
@@ -196,6 +213,31 @@ PoolRestorer::~PoolRestorer() {
   } catch (const std::exception& e) {
     ADD_FAILURE() << "restoring pool " << pool_ << ": " << e.what();
   }
+}
+
+ServiceStopped::ServiceStopped(std::string service) : service_(std::move(service)) {
+  stack_ok({"stop-" + service_});
+}
+
+void ServiceStopped::start() {
+  started_ = true;
+  stack_ok({"start-" + service_});
+}
+
+ServiceStopped::~ServiceStopped() {
+  if (started_) return;
+  try {
+    start();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "starting " << service_ << " again: " << e.what();
+  }
+}
+
+const Settings& production_rate_limits() {
+  // Must match RATE_AUTH/BURST_AUTH/RATE_API/BURST_API's defaults in scripts/stack.
+  static const Settings settings = {
+      {"RATE_AUTH", "10r/m"}, {"BURST_AUTH", "10"}, {"RATE_API", "50r/s"}, {"BURST_API", "100"}};
+  return settings;
 }
 
 const Settings& fixture_nginx_settings() {

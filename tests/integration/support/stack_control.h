@@ -24,6 +24,11 @@ ProcessResult run_stack(const std::vector<std::string>& args, const Settings& se
 // run_stack; throws std::runtime_error with the output unless it exits 0.
 void stack_ok(const std::vector<std::string>& args, const Settings& settings = {});
 
+// Runs the operator tool (`crudctl <args...>`) against `database_url` (the
+// stack's DATABASE_URL when empty); waits up to two minutes.
+ProcessResult run_crudctl(const std::vector<std::string>& args,
+                          const std::string& database_url = "");
+
 // The process group of pool "endpoint.N": its multiwatch, started with setsid,
 // whose pid is in the pool's pidfile. Throws when there is no pidfile.
 pid_t pool_group(const std::string& pool);
@@ -36,6 +41,9 @@ std::vector<pid_t> group_members(pid_t pgid);
 // SIGKILL to the whole group `pgid`, then waits until none of it runs;
 // throws std::runtime_error when something survives 10 s.
 void kill_group(pid_t pgid);
+
+// The worker processes of pool "endpoint.N": its multiwatch's live children.
+std::vector<pid_t> pool_workers(const std::string& pool);
 
 // How long an nginx worker may keep a failed pool out of rotation: the
 // largest fail_timeout of the rendered upstreams, plus the second nginx's
@@ -57,9 +65,28 @@ class PoolRestorer {
   std::string pool_;
 };
 
+// Stops a service of the stack ("postgres" or "redis": scripts/stack
+// stop-<service>) and starts it again (start-<service>, which returns once it
+// accepts connections) by start() or, failing that, when destroyed.
+class ServiceStopped {
+ public:
+  explicit ServiceStopped(std::string service);
+  ServiceStopped(const ServiceStopped&) = delete;
+  ServiceStopped& operator=(const ServiceStopped&) = delete;
+  ~ServiceStopped();
+  // Starts the service again; throws when that fails.
+  void start();
+
+ private:
+  std::string service_;
+  bool started_ = false;
+};
+
 // The nginx settings the `stack` fixture starts with: limits no test reaches
 // and plain HTTP served as is.
 const Settings& fixture_nginx_settings();
+// The per-address rate limits of production (the dev stack's defaults).
+const Settings& production_rate_limits();
 
 // Reloads nginx with `overrides` on top of the fixture's settings; restore()
 // (or the destructor) reloads with the fixture's settings again. nginx
