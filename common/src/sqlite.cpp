@@ -151,7 +151,8 @@ void SqliteDatabase::transaction(const std::function<void()>& body) {
     exec_plain("COMMIT");
   } catch (...) {
     in_transaction_ = false;
-    if (!sqlite3_get_autocommit(db_.get())) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!sqlite3_get_autocommit(db_.get()))
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
   in_transaction_ = false;
@@ -178,7 +179,8 @@ void SqliteDatabase::fail(int rc, const char* what) {
   std::string message = db_ ? sqlite3_errmsg(db_.get()) : sqlite3_errstr(rc);
   ErrorCode code = ErrorCode::internal_error;
   int primary = rc & 0xff;
-  if (rc == SQLITE_CONSTRAINT_UNIQUE && message.find("users_username_lower_key") != std::string::npos) {
+  if (rc == SQLITE_CONSTRAINT_UNIQUE &&
+      message.find("users_username_lower_key") != std::string::npos) {
     code = ErrorCode::username_taken;
   } else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN ||
              primary == SQLITE_IOERR || primary == SQLITE_FULL) {

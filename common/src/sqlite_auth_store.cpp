@@ -31,8 +31,10 @@ static const char* const kNewFamily =
 static const char* const kAddToken =
     "INSERT INTO refresh_tokens (token_hash, family_id, expires_at) VALUES (?1, ?2, " NOW " + ?3)";
 static const char* const kFindToken =
-    "SELECT t.family_id, f.user_id, t.expires_at <= " NOW ", t.used_at IS NOT NULL, "
-    "coalesce(t.used_at > " NOW " - ?2, 0) "
+    "SELECT t.family_id, f.user_id, t.expires_at <= " NOW
+    ", t.used_at IS NOT NULL, "
+    "coalesce(t.used_at > " NOW
+    " - ?2, 0) "
     "FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id WHERE t.token_hash = ?1";
 static const char* const kSpendToken =
     "UPDATE refresh_tokens SET used_at = " NOW " WHERE token_hash = ?1";
@@ -46,9 +48,9 @@ static const char* const kNewSession =
 // Touches last_seen at most once a minute: a read does not write each time.
 static const char* const kTouchSession = "UPDATE browser_sessions SET last_seen_at = " NOW
                                          " WHERE id_hash = ?1 AND last_seen_at < " NOW " - 60";
-static const char* const kFindSession = "SELECT user_id, last_seen_at > " NOW
-                                        " - ?2 AND created_at > " NOW
-                                        " - ?3 FROM browser_sessions WHERE id_hash = ?1";
+static const char* const kFindSession =
+    "SELECT user_id, last_seen_at > " NOW " - ?2 AND created_at > " NOW
+    " - ?3 FROM browser_sessions WHERE id_hash = ?1";
 static const char* const kActiveSessions =
     "SELECT (SELECT count(*) FROM refresh_tokens WHERE used_at IS NULL AND expires_at > " NOW
     ") + (SELECT count(*) FROM browser_sessions WHERE last_seen_at > " NOW
@@ -66,14 +68,16 @@ static const char* const kDisableTotp =
 // Only a step later than the last used one is accepted: a code works once.
 static const char* const kClaimStep =
     "UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2";
-static const char* const kUseRecovery = "UPDATE recovery_codes SET used_at = " NOW
-                                        " WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL";
+static const char* const kUseRecovery =
+    "UPDATE recovery_codes SET used_at = " NOW
+    " WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL";
 // A failure outside the window starts a new window (unqualified columns in
 // DO UPDATE are the stored row's).
 static const char* const kCountFailure =
     "INSERT INTO login_throttle (username_key, failures, window_start) VALUES (?1, 1, " NOW
     ") ON CONFLICT (username_key) DO UPDATE SET "
-    "failures = CASE WHEN window_start < " NOW " - ?2 THEN 1 ELSE failures + 1 END, "
+    "failures = CASE WHEN window_start < " NOW
+    " - ?2 THEN 1 ELSE failures + 1 END, "
     "window_start = CASE WHEN window_start < " NOW " - ?2 THEN " NOW
     " ELSE window_start END RETURNING failures";
 static const char* const kLock =

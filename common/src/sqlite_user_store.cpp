@@ -145,7 +145,8 @@ std::vector<User> SqliteUserStore::create_all(const std::vector<NewUser>& users)
   std::vector<User> created;
   db_.transaction([&] {
     for (const auto& u : users)
-      created.push_back(user_from_row(db_.execute(kImport, {u.username, u.password_hash, u.role}), 0));
+      created.push_back(
+          user_from_row(db_.execute(kImport, {u.username, u.password_hash, u.role}), 0));
   });
   return created;
 }

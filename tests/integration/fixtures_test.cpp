@@ -24,8 +24,8 @@ itest::ProcessResult crudctl(const std::string& url, const std::vector<std::stri
   std::vector<std::string> argv = {itest::stack_env().crudctl};
   argv.insert(argv.end(), args.begin(), args.end());
   return itest::run_process(argv,
-                            itest::environment_with({{"DATABASE_URL", url}, {"REDIS_URL", ""}}),
-                            "", std::chrono::seconds(60));
+                            itest::environment_with({{"DATABASE_URL", url}, {"REDIS_URL", ""}}), "",
+                            std::chrono::seconds(60));
 }
 
 // A migrated empty store.
@@ -51,10 +51,11 @@ std::string seed_and_export(const std::string& url, const std::string& fixture) 
   return exported.out;
 }
 
-const std::string kFixture = std::string(R"({"users":[)") +
-                             R"({"username":"Alice","password":"a long passphrase","role":"admin"},)" +
-                             R"({"username":"bob","password_hash":")" + kHash + R"("},)" +
-                             R"({"username":"carol","password":"another passphrase"}]})";
+const std::string kFixture =
+    std::string(R"({"users":[)") +
+    R"({"username":"Alice","password":"a long passphrase","role":"admin"},)" +
+    R"({"username":"bob","password_hash":")" + kHash + R"("},)" +
+    R"({"username":"carol","password":"another passphrase"}]})";
 
 class Fixtures : public testing::TestWithParam<Backend> {};
 
@@ -75,16 +76,15 @@ TEST_P(Fixtures, OneBadEntryStoresNothing) {
   EmptyStore store(GetParam());
   std::string before = seed_and_export(store.db.url(), kFixture);
   // dave is new and valid, but CAROL is taken in another letter case.
-  auto clash = crudctl(store.db.url(),
-                       {"seed", write_file(R"({"users":[{"username":"dave","password_hash":")" +
-                                           std::string(kHash) +
-                                           R"("},{"username":"CAROL","password_hash":")" +
-                                           kHash + R"("}]})")});
+  auto clash = crudctl(
+      store.db.url(),
+      {"seed", write_file(R"({"users":[{"username":"dave","password_hash":")" + std::string(kHash) +
+                          R"("},{"username":"CAROL","password_hash":")" + kHash + R"("}]})")});
   EXPECT_EQ(clash.exit_code, 1) << clash.describe();
-  auto invalid = crudctl(store.db.url(),
-                         {"seed", write_file(R"({"users":[{"username":"erin","password_hash":")" +
-                                             std::string(kHash) +
-                                             R"("},{"username":"x","password":"short"}]})")});
+  auto invalid = crudctl(
+      store.db.url(),
+      {"seed", write_file(R"({"users":[{"username":"erin","password_hash":")" + std::string(kHash) +
+                          R"("},{"username":"x","password":"short"}]})")});
   EXPECT_EQ(invalid.exit_code, 1) << invalid.describe();
   EXPECT_NE(invalid.err.find("users[1].username: too_short"), std::string::npos) << invalid.err;
   EXPECT_EQ(crudctl(store.db.url(), {"export"}).out, before);

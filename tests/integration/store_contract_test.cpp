@@ -203,8 +203,7 @@ TEST_P(StoreContract, RefreshTokensRotateOnceAndReuseEndsTheFamily) {
   // Outside it (grace 0) the reuse is theft: the family ends.
   EXPECT_EQ(auth().rotate_refresh_token("t1", "t3", 3600, 0).outcome, RefreshOutcome::reused);
   EXPECT_EQ(auth().rotate_refresh_token("t2", "t4", 3600, 10).outcome, RefreshOutcome::unknown);
-  EXPECT_EQ(auth().rotate_refresh_token("never", "t5", 3600, 10).outcome,
-            RefreshOutcome::unknown);
+  EXPECT_EQ(auth().rotate_refresh_token("never", "t5", 3600, 10).outcome, RefreshOutcome::unknown);
 
   auth().start_family(u.id, "old", 0);
   EXPECT_EQ(auth().rotate_refresh_token("old", "t6", 3600, 10).outcome, RefreshOutcome::expired);
@@ -277,8 +276,8 @@ TEST_P(StoreContract, LoginFailuresAreCountedLockedAndCleared) {
 TEST_P(StoreContract, CreateAllStoresEveryUserOrNone) {
   users().create("nina", hash());
   // The clash is the last entry: the ones before it must not stay.
-  std::vector<NewUser> clash = {{"oscar", hash(), "admin"}, {"peggy", hash(), "user"},
-                                {"NINA", hash(), "user"}};
+  std::vector<NewUser> clash = {
+      {"oscar", hash(), "admin"}, {"peggy", hash(), "user"}, {"NINA", hash(), "user"}};
   EXPECT_EQ(error_of([&] { users().create_all(clash); }), ErrorCode::username_taken);
   EXPECT_EQ(users().count(), 1);
   EXPECT_FALSE(auth().credentials_by_name("oscar"));

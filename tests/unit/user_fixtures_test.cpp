@@ -37,8 +37,9 @@ INSTANTIATE_TEST_SUITE_P(
         RefusedRow{"malformed", "{", "JSON"}, RefusedRow{"not_an_object", "[]", "users"},
         RefusedRow{"extra_top_level_field", R"({"users":[],"x":1})", "users"},
         RefusedRow{"entry_not_object", R"({"users":[1]})", "users[0] must be an object"},
-        RefusedRow{"unknown_field", R"({"users":[{"username":"abc","password_hash":")" +
-                                        std::string(kHash) + R"(","id":3}]})",
+        RefusedRow{"unknown_field",
+                   R"({"users":[{"username":"abc","password_hash":")" + std::string(kHash) +
+                       R"(","id":3}]})",
                    "unknown field \"id\""},
         RefusedRow{"bad_username", R"({"users":[{"username":"a b","password":"long enough pw"}]})",
                    "users[0].username: invalid_characters"},
@@ -46,15 +47,17 @@ INSTANTIATE_TEST_SUITE_P(
                    "users[0].password: too_short"},
         RefusedRow{"common_password", R"({"users":[{"username":"abc","password":"password123"}]})",
                    "too_common"},
-        RefusedRow{"both_secrets", R"({"users":[{"username":"abc","password":"long enough pw",)"
-                                   R"("password_hash":")" +
-                                       std::string(kHash) + R"("}]})",
+        RefusedRow{"both_secrets",
+                   R"({"users":[{"username":"abc","password":"long enough pw",)"
+                   R"("password_hash":")" +
+                       std::string(kHash) + R"("}]})",
                    "exactly one"},
         RefusedRow{"no_secret", R"({"users":[{"username":"abc"}]})", "exactly one"},
         RefusedRow{"not_argon2id", R"({"users":[{"username":"abc","password_hash":"$2b$10$x"}]})",
                    "argon2id"},
-        RefusedRow{"bad_role", R"({"users":[{"username":"abc","password":"long enough pw",)"
-                               R"("role":"root"}]})",
+        RefusedRow{"bad_role",
+                   R"({"users":[{"username":"abc","password":"long enough pw",)"
+                   R"("role":"root"}]})",
                    "role"},
         RefusedRow{"name_twice_any_case",
                    R"({"users":[{"username":"abc","password":"long enough pw"},)"

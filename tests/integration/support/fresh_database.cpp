@@ -22,8 +22,8 @@ FreshDatabase::FreshDatabase(Backend backend) : backend_(backend) {
     PgSession().query("CREATE SCHEMA " + schema_);
     // libpq's options put the schema first on every connection's search_path.
     const std::string& base = stack_env().database_url;
-    url_ = base + (base.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + schema_;
+    url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+           schema_;
   } else {
     std::string tmpl = (std::filesystem::temp_directory_path() / "crud-store-XXXXXX").string();
     if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
