@@ -1,6 +1,7 @@
 // A handler on the embedded store, as plain CGI with no Redis (the shared
 // hosting case): it registers and refuses a name taken in another letter
-// case, reports the store in /readyz, and a write that finds the SQLite file
+// case, throttles failed logins in the database, reports the store in
+// /readyz, and a write that finds the SQLite file
 // locked past the busy timeout answers 503 database_unavailable with
 // Retry-After, stores nothing, and logs no error about the missing Redis.
 #include <gtest/gtest.h>
@@ -103,6 +104,21 @@ TEST_F(SqliteCgi, LockedPastTheBusyTimeoutIs503WithRetryAfter) {
   // Once the lock is gone the same request goes through.
   auto retried = cgi("register", "POST", "/api/register", registration("waiting"));
   EXPECT_TRUE(contains(retried.out, "Status: 201")) << retried.describe();
+}
+
+TEST_F(SqliteCgi, FailedLoginsAreThrottledInTheDatabase) {
+  ASSERT_TRUE(contains(cgi("register", "POST", "/api/register", registration("guessed")).out,
+                       "Status: 201"));
+  const std::string wrong = R"({"username":"guessed","password":"not the passphrase"})";
+  for (int i = 0; i < 5; ++i) {
+    auto refused = cgi("login", "POST", "/api/login", wrong);
+    EXPECT_TRUE(contains(refused.out, "Status: 401")) << refused.describe();
+  }
+  // Locked out now, even with the right password; no Redis needed for it.
+  auto locked = cgi("login", "POST", "/api/login", registration("guessed"));
+  EXPECT_TRUE(contains(locked.out, "Status: 429")) << locked.describe();
+  EXPECT_TRUE(contains(locked.out, R"("code":"too_many_login_attempts")")) << locked.describe();
+  EXPECT_TRUE(contains(locked.out, "Retry-After: ")) << locked.describe();
 }
 
 }  // namespace
