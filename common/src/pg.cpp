@@ -201,6 +201,10 @@ bool Database::ping() {
 static ErrorCode conflict_for(const char* constraint) {
   if (constraint && std::strcmp(constraint, "users_username_lower_key") == 0)
     return ErrorCode::username_taken;
+  if (constraint && std::strcmp(constraint, "user_identities_pkey") == 0)
+    return ErrorCode::identity_taken;
+  if (constraint && std::strcmp(constraint, "user_identities_user_issuer_key") == 0)
+    return ErrorCode::provider_already_linked;
   return ErrorCode::internal_error;
 }
 
