@@ -128,9 +128,12 @@ static Response list_identities(const Caller& caller, Context& ctx) {
 static Response unlink(const Caller& caller, Context& ctx, const OidcProvider& provider) {
   PgIdentityStore identities(ctx.db);
   switch (identities.unlink(caller.id, provider.issuer)) {
-    case UnlinkOutcome::unlinked: return empty_response(204);
-    case UnlinkOutcome::last_login_method: throw ApiError(ErrorCode::last_login_method);
-    case UnlinkOutcome::not_linked: break;
+    case UnlinkOutcome::unlinked:
+      return empty_response(204);
+    case UnlinkOutcome::last_login_method:
+      throw ApiError(ErrorCode::last_login_method);
+    case UnlinkOutcome::not_linked:
+      break;
   }
   throw ApiError(ErrorCode::not_found);
 }

@@ -21,17 +21,17 @@ constexpr std::int64_t kDiscoveryTtlS = 3600;
 
 SignInFlow new_sign_in_flow(const std::string& provider, std::int64_t now, int ttl_s,
                             std::int64_t link_user_id) {
-  return SignInFlow{provider, random_token(), random_token(), random_token(), now + ttl_s,
-                    link_user_id};
+  return SignInFlow{provider,       random_token(), random_token(),
+                    random_token(), now + ttl_s,    link_user_id};
 }
 
 SecretBox sign_in_box(std::string_view session_key) {
   // A key of its own: a flow cookie can never open as anything else sealed.
   static const char kPurpose[] = "crud sign-in flow cookie v1";
   unsigned char key[32];
-  crypto_generichash(key, sizeof key, reinterpret_cast<const unsigned char*>(kPurpose),
-                     sizeof kPurpose - 1, reinterpret_cast<const unsigned char*>(session_key.data()),
-                     session_key.size());
+  crypto_generichash(
+      key, sizeof key, reinterpret_cast<const unsigned char*>(kPurpose), sizeof kPurpose - 1,
+      reinterpret_cast<const unsigned char*>(session_key.data()), session_key.size());
   char hex[2 * sizeof key + 1];
   sodium_bin2hex(hex, sizeof hex, key, sizeof key);
   sodium_memzero(key, sizeof key);

@@ -8,8 +8,8 @@ namespace crud {
 
 static const Statement kUserOf{
     "identity_user_of", "SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2"};
-static const Statement kCreateUser{
-    "identity_create_user", "INSERT INTO users (username) VALUES ($1) RETURNING id"};
+static const Statement kCreateUser{"identity_create_user",
+                                   "INSERT INTO users (username) VALUES ($1) RETURNING id"};
 static const Statement kLink{"identity_link",
                              "INSERT INTO user_identities (issuer, subject, user_id) "
                              "VALUES ($1, $2, $3)"};

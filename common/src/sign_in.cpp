@@ -12,8 +12,8 @@ namespace crud {
 constexpr int kNameAttempts = 20;
 
 static bool username_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '.' || c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-';
 }
 
 // The allowed characters of text (spaces become '.'), at most 28 of them so
@@ -22,8 +22,10 @@ static std::string keep_username_chars(const std::string& text) {
   std::string out;
   for (char c : text) {
     if (out.size() == 28) break;
-    if (username_char(c)) out += c;
-    else if (c == ' ' && !out.empty() && out.back() != '.') out += '.';
+    if (username_char(c))
+      out += c;
+    else if (c == ' ' && !out.empty() && out.back() != '.')
+      out += '.';
   }
   while (!out.empty() && out.back() == '.') out.pop_back();
   return out;
@@ -51,8 +53,9 @@ std::int64_t user_for_sign_in(Context& ctx, IdentityStore& identities, const std
     if (auto linked = identities.user_of(issuer, claims.subject)) return *linked;
     // Past the first few names, a random suffix finds a free one quickly.
     std::string name =
-        n <= kNameAttempts / 2 ? username_candidate(base, n)
-                               : username_candidate(base, 100 + static_cast<int>(randombytes_uniform(900000)));
+        n <= kNameAttempts / 2
+            ? username_candidate(base, n)
+            : username_candidate(base, 100 + static_cast<int>(randombytes_uniform(900000)));
     try {
       std::int64_t id = identities.create_linked_user(name, issuer, claims.subject);
       if (auto user = ctx.users.find(id)) ctx.events.publish(UserChange::created, *user);

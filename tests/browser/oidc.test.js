@@ -193,8 +193,9 @@ test('a password account links a provider, signs in with it, unlinks it', async 
   const sub = uniqueName('oidclinked');
   const page = await newPage();
   await register(page, username);
+  await page.getByText(`Account ${username} created`).waitFor();
   await logIn(page, username);
-  await page.waitForURL('**/#/users');
+  await page.getByRole('heading', { name: 'All users' }).waitFor();
   await page.goto('/#/security');
   await page.getByRole('link', { name: 'Link Test provider' }).click();
   await atProvider(page, sub);

@@ -25,8 +25,8 @@ std::string claims(const std::string& extra = "", const std::string& aud = "\"cr
                    std::int64_t iat = kNow - 5, std::int64_t exp = kNow + 300,
                    const std::string& nonce = "n0nce") {
   return "{\"iss\":\"https://id.example\",\"sub\":\"u-1\",\"aud\":" + aud +
-         ",\"iat\":" + std::to_string(iat) + ",\"exp\":" + std::to_string(exp) +
-         ",\"nonce\":\"" + nonce + "\"" + extra + "}";
+         ",\"iat\":" + std::to_string(iat) + ",\"exp\":" + std::to_string(exp) + ",\"nonce\":\"" +
+         nonce + "\"" + extra + "}";
 }
 
 const std::string kRs256 = "{\"alg\":\"RS256\",\"kid\":\"k1\"}";
@@ -46,11 +46,9 @@ TEST(IdToken, ChecksEveryClaim) {
       {"several audiences without azp", token(kRs256, claims("", "[\"crud-client\",\"other\"]")),
        "wrong_audience"},
       {"another client's token", token(kRs256, claims("", "\"other\"")), "wrong_audience"},
-      {"no aud", token(kRs256, "{\"iss\":\"https://id.example\",\"sub\":\"u\"}"),
-       "wrong_audience"},
+      {"no aud", token(kRs256, "{\"iss\":\"https://id.example\",\"sub\":\"u\"}"), "wrong_audience"},
       {"another issuer",
-       token(kRs256, "{\"iss\":\"https://evil.example\",\"aud\":\"crud-client\"}"),
-       "wrong_issuer"},
+       token(kRs256, "{\"iss\":\"https://evil.example\",\"aud\":\"crud-client\"}"), "wrong_issuer"},
       {"alg none", token("{\"alg\":\"none\"}", claims()), "unsigned"},
       {"no alg", token("{}", claims()), "unsigned"},
       {"expired", token(kRs256, claims("", "\"crud-client\"", kNow - 900, kNow - 61)), "expired"},
@@ -65,15 +63,19 @@ TEST(IdToken, ChecksEveryClaim) {
        token(kRs256, claims("", "\"crud-client\"", kNow - 5, kNow + 300, "other")),
        "nonce_mismatch"},
       {"no nonce",
-       token(kRs256, "{\"iss\":\"https://id.example\",\"sub\":\"u\",\"aud\":\"crud-client\","
-                     "\"iat\":1700000000,\"exp\":1700000300}"),
+       token(kRs256,
+             "{\"iss\":\"https://id.example\",\"sub\":\"u\",\"aud\":\"crud-client\","
+             "\"iat\":1700000000,\"exp\":1700000300}"),
        "nonce_mismatch"},
-      {"exp as text", token(kRs256, "{\"iss\":\"https://id.example\",\"aud\":\"crud-client\","
-                                    "\"iat\":1700000000,\"exp\":\"1700000300\"}"),
+      {"exp as text",
+       token(kRs256,
+             "{\"iss\":\"https://id.example\",\"aud\":\"crud-client\","
+             "\"iat\":1700000000,\"exp\":\"1700000300\"}"),
        "missing_time"},
       {"empty sub",
-       token(kRs256, "{\"iss\":\"https://id.example\",\"sub\":\"\",\"aud\":\"crud-client\","
-                     "\"iat\":1700000000,\"exp\":1700000300,\"nonce\":\"n0nce\"}"),
+       token(kRs256,
+             "{\"iss\":\"https://id.example\",\"sub\":\"\",\"aud\":\"crud-client\","
+             "\"iat\":1700000000,\"exp\":1700000300,\"nonce\":\"n0nce\"}"),
        "bad_subject"},
       {"two parts", base64url_encode(kRs256) + "." + base64url_encode(claims()), "malformed"},
       {"four parts", token(kRs256, claims()) + ".x", "malformed"},

@@ -1,12 +1,13 @@
 // The pure parts of a provider sign-in: the flow cookie (seals, opens,
 // refuses tampering and other keys) and the names made for new accounts.
+#include "crud/sign_in.h"
+
 #include <gtest/gtest.h>
 #include <sodium.h>
 
 #include <string>
 
 #include "crud/oidc_flow.h"
-#include "crud/sign_in.h"
 #include "crud/users.h"
 
 using namespace crud;
