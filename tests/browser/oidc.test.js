@@ -218,7 +218,7 @@ test('a password account links a provider, signs in with it, unlinks it', async 
   await page.context().close();
 });
 
-test("an account made by a provider keeps its last way to log in, and has no password", async () => {
+test('an account made by a provider keeps its last way to log in, has no password, and its link goes with it', async () => {
   const sub = uniqueName('oidconly');
   const page = await newPage();
   await page.goto(await signInAtProvider(page, sub));
@@ -232,6 +232,15 @@ test("an account made by a provider keeps its last way to log in, and has no pas
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
   })).json(), { username: sub, password: PASSWORD });
   assert.equal(login.error?.code, 'invalid_credentials', 'no password to log in with');
+
+  // Deleting the account deletes its link: the provider account starts afresh.
+  const deleted = await page.evaluate(async () => {
+    const me = await (await fetch('/api/me')).json();
+    const headers = { 'X-CSRF-Token': sessionStorage.getItem('csrf_token') };
+    return (await fetch(`/api/users/${me.user_id}`, { method: 'DELETE', headers })).status;
+  });
+  assert.equal(deleted, 204);
+  assert.deepEqual(accountsOf(sub), { users: 0, links: 0 });
   await page.context().close();
 });
 
