@@ -32,8 +32,12 @@ static Response login(const Request& req, Context& ctx) {
     throw ApiError(ErrorCode::too_many_login_attempts).retry_after(wait);
 
   auto user = ctx.auth.credentials_by_name(username);
-  bool password_ok = ctx.passwords.verify(user ? user->password_hash : dummy_hash(ctx), password);
-  if (!user || !password_ok) return refuse(ctx, username, ErrorCode::invalid_credentials);
+  // An account made by a provider sign-in has no password (docs/oidc.md):
+  // it is refused like an unknown user, after the same dummy verification.
+  bool has_password = user && !user->password_hash.empty();
+  bool password_ok =
+      ctx.passwords.verify(has_password ? user->password_hash : dummy_hash(ctx), password);
+  if (!has_password || !password_ok) return refuse(ctx, username, ErrorCode::invalid_credentials);
   if (user->totp_enabled) {
     if (!totp || totp->empty()) throw ApiError(ErrorCode::totp_required);
     if (!accept_second_factor(ctx, *user, *totp))

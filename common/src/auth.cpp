@@ -49,6 +49,10 @@ std::string csrf_token_for(const Context& ctx, std::string_view session_id) {
 }
 
 std::optional<std::string> session_cookie(const Request& req) {
+  return request_cookie(req, kSessionCookie);
+}
+
+std::optional<std::string> request_cookie(const Request& req, std::string_view name) {
   std::string_view cookies = req.header("Cookie");
   while (!cookies.empty()) {
     auto semi = cookies.find(';');
@@ -56,7 +60,7 @@ std::optional<std::string> session_cookie(const Request& req) {
     cookies = semi == std::string_view::npos ? std::string_view() : cookies.substr(semi + 1);
     while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
     auto eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == kSessionCookie)
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name)
       return std::string(pair.substr(eq + 1));
   }
   return std::nullopt;
@@ -196,11 +200,15 @@ Response token_response(const Context& ctx, const IssuedTokens& tokens) {
   w.end_object();
   Response r = json_response(200, w.str());
   if (!tokens.session_id.empty()) {
-    r.with_header("Set-Cookie", std::string(kSessionCookie) + "=" + tokens.session_id +
-                                    "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" +
-                                    std::to_string(kSessionAbsoluteS));
+    r.with_header("Set-Cookie", session_set_cookie(tokens.session_id));
   }
   return r;
+}
+
+std::string session_set_cookie(const std::string& session_id) {
+  return std::string(kSessionCookie) + "=" + session_id +
+         "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" +
+         std::to_string(kSessionAbsoluteS);
 }
 
 std::string cleared_session_cookie() {

@@ -14,6 +14,13 @@ const char* error_name(ErrorCode code) {
   return "internal_error";
 }
 
+ErrorCode conflict_for(std::string_view constraint) {
+  if (constraint == "users_username_lower_key") return ErrorCode::username_taken;
+  if (constraint == "user_identities_pkey") return ErrorCode::identity_taken;
+  if (constraint == "user_identities_user_issuer_key") return ErrorCode::provider_already_linked;
+  return ErrorCode::internal_error;
+}
+
 int error_status(ErrorCode code) {
   switch (code) {
 #define CRUD_ERROR_STATUS(c, status, message) \

@@ -228,13 +228,6 @@ bool Database::ping() {
   }
 }
 
-// Constraint names that stand for a client-visible conflict.
-static ErrorCode conflict_for(const char* constraint) {
-  if (constraint && std::strcmp(constraint, "users_username_lower_key") == 0)
-    return ErrorCode::username_taken;
-  return ErrorCode::internal_error;
-}
-
 void Database::fail(PGresult* r, const char* what) {
   std::string state = sqlstate(r);
   last_failure_state_ = state;
@@ -242,7 +235,8 @@ void Database::fail(PGresult* r, const char* what) {
   if (message.empty() && conn_) message = PQerrorMessage(conn_.get());
   ErrorCode code = ErrorCode::internal_error;
   if (state == "23505") {
-    code = conflict_for(r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : nullptr);
+    const char* constraint = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : nullptr;
+    code = conflict_for(constraint ? constraint : "");
   } else if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK || state.rfind("08", 0) == 0 ||
              state == "57014" || state.rfind("57P", 0) == 0 || state == "53300" ||
              state == "40001" || state == "40P01") {

@@ -175,20 +175,30 @@ bool SqliteDatabase::ping() {
   }
 }
 
+// The index a unique violation names: "UNIQUE constraint failed: index
+// 'NAME'" (the schema makes every unique rule a named index for this).
+static std::string_view unique_index_of(std::string_view message) {
+  constexpr std::string_view kIndex = "index '";
+  auto start = message.find(kIndex);
+  if (start == std::string_view::npos) return {};
+  start += kIndex.size();
+  auto end = message.find('\'', start);
+  return end == std::string_view::npos ? std::string_view() : message.substr(start, end - start);
+}
+
 void SqliteDatabase::fail(int rc, const char* what) {
   std::string message = db_ ? sqlite3_errmsg(db_.get()) : sqlite3_errstr(rc);
   ErrorCode code = ErrorCode::internal_error;
   int primary = rc & 0xff;
-  if (rc == SQLITE_CONSTRAINT_UNIQUE &&
-      message.find("users_username_lower_key") != std::string::npos) {
-    code = ErrorCode::username_taken;
+  if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+    code = conflict_for(unique_index_of(message));
   } else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN ||
              primary == SQLITE_IOERR || primary == SQLITE_FULL) {
     // Another writer held the lock past the busy timeout, or the file is
     // out of reach: retryable, like a PostgreSQL outage.
     code = ErrorCode::database_unavailable;
   }
-  if (code != ErrorCode::username_taken)
+  if (code == ErrorCode::internal_error || code == ErrorCode::database_unavailable)
     log_.event(code == ErrorCode::internal_error ? LogLevel::error : LogLevel::warn,
                std::string("sqlite ") + what + " failed [" + std::to_string(rc) + "]: " + message);
   // The lock is usually gone within a second: say when to try again.

@@ -12,10 +12,12 @@ namespace {
 
 class PgStorage : public Storage {
  public:
-  PgStorage(const Config& config, const Logger& log) : db_(config, log), users_(db_), auth_(db_) {}
+  PgStorage(const Config& config, const Logger& log)
+      : db_(config, log), users_(db_), auth_(db_), identities_(db_) {}
   const char* name() const override { return "postgres"; }
   UserStore& users() override { return users_; }
   AuthStore& auth() override { return auth_; }
+  IdentityStore& identities() override { return identities_; }
   bool ping() override { return db_.ping(); }
   TimeSpent& time_spent() override { return db_.time_spent; }
   std::vector<std::string> migrate() override { return apply_migrations(db_); }
@@ -24,6 +26,7 @@ class PgStorage : public Storage {
   Database db_;
   PgUserStore users_;
   PgAuthStore auth_;
+  PgIdentityStore identities_;
 };
 
 class SqliteStorage : public Storage {
@@ -33,10 +36,12 @@ class SqliteStorage : public Storage {
         // Beside the database file, as SQLite's own -wal and -shm files are.
         users_(db_, sqlite_path(config.database_url).value_or("") + "-changes",
                config.sqlite_busy_timeout_ms),
-        auth_(db_) {}
+        auth_(db_),
+        identities_(db_) {}
   const char* name() const override { return "sqlite"; }
   UserStore& users() override { return users_; }
   AuthStore& auth() override { return auth_; }
+  IdentityStore& identities() override { return identities_; }
   bool ping() override { return db_.ping(); }
   TimeSpent& time_spent() override { return db_.time_spent; }
   std::vector<std::string> migrate() override {
@@ -48,6 +53,7 @@ class SqliteStorage : public Storage {
   SqliteDatabase db_;
   SqliteUserStore users_;
   SqliteAuthStore auth_;
+  SqliteIdentityStore identities_;
 };
 
 }  // namespace

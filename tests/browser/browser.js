@@ -21,8 +21,8 @@ export async function launch() {
 // A new browser context (own cookies) with one page whose problems are
 // collected in page.problems: CSP violations (the DOM event and console
 // reports), uncaught errors and alerts (an injected script would alert).
-export async function openPage(browser, baseURL, viewport = DESKTOP) {
-  const context = await browser.newContext({ baseURL, viewport });
+export async function openPage(browser, baseURL, viewport = DESKTOP, contextOptions = {}) {
+  const context = await browser.newContext({ baseURL, viewport, ...contextOptions });
   const page = await context.newPage();
   page.problems = [];
   await page.exposeFunction('reportViolation', (text) => page.problems.push(`CSP: ${text}`));

@@ -260,6 +260,31 @@ test('two-factor: /api/me/totp and /api/me/totp/verify', async () => {
   await check(disable, 204, { token: me.token, json: { code: codes[1] } });
 });
 
+// Sign-in providers without a provider sign-in: the stack's provider
+// ("local") is configured but only tests/browser/oidc.test.js runs it, so the
+// redirects and the provider's answers are produced there (coverage.mjs).
+test('sign-in providers: /api/oauth/* and /api/me/identities', async () => {
+  const list = await check('GET /api/oauth/providers', 200);
+  assert.deepEqual(list.json.providers.map((p) => p.name), ['local']);
+  const start = 'GET /api/oauth/{provider}/start';
+  await check(start, 404, { path: '/api/oauth/nosuch/start', code: 'unknown_provider' });
+  await check(start, 401, { path: '/api/oauth/local/start?link=1', code: 'unauthorized' });
+  const callback = 'GET /api/oauth/{provider}/callback';
+  await check(callback, 404, { path: '/api/oauth/nosuch/callback?state=x&code=y', code: 'unknown_provider' });
+  await check(callback, 400, { path: '/api/oauth/local/callback?state=x&code=y', code: 'sign_in_state_mismatch' });
+
+  const me = await loggedInWithSession();
+  const listed = await check('GET /api/me/identities', 200, { token: me.token });
+  assert.deepEqual(listed.json.identities, []);
+  await check('GET /api/me/identities', 200, { session: me.session });
+  await check('GET /api/me/identities', 401, { code: 'unauthorized' });
+  const unlink = 'DELETE /api/me/identities/{provider}';
+  await check(unlink, 404, { path: '/api/me/identities/local', token: me.token, code: 'not_found' });
+  await check(unlink, 404, { path: '/api/me/identities/nosuch', token: me.token, code: 'unknown_provider' });
+  await check(unlink, 401, { path: '/api/me/identities/local', code: 'unauthorized' });
+  await check(unlink, 403, { path: '/api/me/identities/local', session: me.session, csrf: false, code: 'csrf_failed' });
+});
+
 test('GET /api/events', async () => {
   const me = await loggedIn();
   await check('GET /api/events', 200, { token: me.token, headers: { Accept: 'text/event-stream' } });
@@ -282,7 +307,7 @@ test('operations: health, readiness, metrics, this document, its page', async ()
 
 test("nginx's 405 with Allow on every path, 404 on unknown paths", async () => {
   for (const path of Object.keys(spec.doc.paths)) {
-    const concrete = path.replace('{id}', '1');
+    const concrete = path.replace('{id}', '1').replace('{provider}', 'local');
     const res = await checkComponent('MethodNotAllowed', 405, 'PATCH', concrete);
     const documented = spec.methodsOf(path);
     // HEAD comes with GET, except on the event stream (info.description).

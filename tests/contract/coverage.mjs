@@ -9,6 +9,14 @@ export const UNREACHABLE = {
   [RATE_LIMIT_REF]: "nginx's per-address rate limit: the stack fixture raises it to 100000r/s for the suite",
   'GET /readyz 503': 'needs PostgreSQL down, which would fail the other tests sharing the fixture (health_test covers it)',
   'GET /metrics 403': 'only for addresses outside localhost and the private networks; the test runs on localhost',
+  'GET /api/oauth/{provider}/start 302': 'a sign-in at a running provider: tests/browser/oidc.test.js runs one and produces it',
+  'GET /api/oauth/{provider}/start 502': 'the provider down before any worker fetched its discovery document: tests/browser/oidc.test.js',
+  'GET /api/oauth/{provider}/callback 302': 'a sign-in at a running provider: tests/browser/oidc.test.js runs one and produces it',
+  'GET /api/oauth/{provider}/callback 401': 'a sign-in at a running provider: tests/browser/oidc.test.js runs one and produces it',
+  'GET /api/oauth/{provider}/callback 409': 'linking needs a provider sign-in (tests/browser/oidc.test.js)',
+  'GET /api/oauth/{provider}/callback 502': 'a sign-in at a running provider: tests/browser/oidc.test.js runs one and produces it',
+  'DELETE /api/me/identities/{provider} 204': 'needs a linked provider: tests/browser/oidc.test.js',
+  'DELETE /api/me/identities/{provider} 409': 'needs a linked provider: tests/browser/oidc.test.js',
 };
 
 export class Coverage {

@@ -1,4 +1,4 @@
-// The store contract: every UserStore and AuthStore operation, races between
+// The store contract: every UserStore, AuthStore and IdentityStore operation, races between
 // processes and rollback on failure, run unchanged against PostgreSQL (a
 // fresh schema in the test stack's database) and SQLite (a fresh temp file).
 #include <gtest/gtest.h>
@@ -47,6 +47,7 @@ class StoreContract : public testing::TestWithParam<Backend> {
   }
   UserStore& users() { return opened_->storage->users(); }
   AuthStore& auth() { return opened_->storage->auth(); }
+  IdentityStore& identities() { return opened_->storage->identities(); }
   static std::string hash() { return "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"; }
 
   std::unique_ptr<FreshDatabase> db_;
@@ -378,6 +379,56 @@ TEST_P(StoreContract, HeldChangesMakeOtherProcessesWait) {
   int status = 0;
   waitpid(child, &status, 0);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST_P(StoreContract, ProviderSignInMakesAPasswordlessLinkedUser) {
+  const std::string issuer = "https://id.example";
+  EXPECT_FALSE(identities().user_of(issuer, "sub-1"));
+  std::int64_t id = identities().create_linked_user("Heidi", issuer, "sub-1");
+  EXPECT_EQ(identities().user_of(issuer, "sub-1"), id);
+  EXPECT_FALSE(identities().user_of(issuer, "sub-2"));
+  EXPECT_FALSE(identities().user_of("https://other.example", "sub-1"));
+  auto credentials = auth().credentials_by_id(id);
+  ASSERT_TRUE(credentials);
+  EXPECT_EQ(credentials->password_hash, "") << "no password";
+  auto links = identities().identities_of(id);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].issuer, issuer);
+  EXPECT_EQ(links[0].linked_at.back(), 'Z');
+  // The name is taken like any other, and the failed create links nothing.
+  EXPECT_EQ(error_of([&] { identities().create_linked_user("hEIDI", issuer, "sub-3"); }),
+            ErrorCode::username_taken);
+  EXPECT_FALSE(identities().user_of(issuer, "sub-3"));
+}
+
+TEST_P(StoreContract, ALinkBelongsToOneUserAndOneProviderAccountPerUser) {
+  const std::string issuer = "https://id.example";
+  User ivan = users().create("ivan", hash());
+  User judy = users().create("judy", hash());
+  identities().link(ivan.id, issuer, "sub-ivan");
+  EXPECT_EQ(error_of([&] { identities().link(judy.id, issuer, "sub-ivan"); }),
+            ErrorCode::identity_taken);
+  EXPECT_EQ(error_of([&] { identities().link(ivan.id, issuer, "sub-other"); }),
+            ErrorCode::provider_already_linked);
+  EXPECT_TRUE(identities().identities_of(judy.id).empty());
+  // Deleting the user takes its links along.
+  users().remove(ivan.id);
+  EXPECT_FALSE(identities().user_of(issuer, "sub-ivan"));
+}
+
+TEST_P(StoreContract, UnlinkKeepsTheLastWayToLogIn) {
+  const std::string google = "https://google.example", other = "https://other.example";
+  std::int64_t id = identities().create_linked_user("kim", google, "sub-kim");
+  EXPECT_EQ(identities().unlink(id, google), UnlinkOutcome::last_login_method);
+  EXPECT_EQ(identities().unlink(id, other), UnlinkOutcome::not_linked);
+  identities().link(id, other, "sub-kim-2");
+  EXPECT_EQ(identities().unlink(id, google), UnlinkOutcome::unlinked);
+  EXPECT_EQ(identities().unlink(id, other), UnlinkOutcome::last_login_method);
+  // A password is a way to log in too.
+  User leo = users().create("leo", hash());
+  identities().link(leo.id, google, "sub-leo");
+  EXPECT_EQ(identities().unlink(leo.id, google), UnlinkOutcome::unlinked);
+  EXPECT_TRUE(identities().identities_of(leo.id).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreContract, testing::Values(Backend::postgres, Backend::sqlite),

@@ -41,6 +41,8 @@ std::int64_t active_sessions(Context& ctx);
 
 // The session cookie's value in a request, if any.
 std::optional<std::string> session_cookie(const Request& req);
+// The value of the cookie called name in a request, if any.
+std::optional<std::string> request_cookie(const Request& req, std::string_view name);
 constexpr std::string_view kSessionCookie = "__Host-session";
 
 // What a successful login, refresh or password change hands out.
@@ -60,6 +62,8 @@ IssuedTokens issue_tokens(Context& ctx, std::int64_t user_id, const std::string&
                           std::int64_t token_version, bool with_session);
 // The SPEC's token response (200) with the session cookie when one was made.
 Response token_response(const Context& ctx, const IssuedTokens& tokens);
+// The Set-Cookie value carrying a new browser session's id.
+std::string session_set_cookie(const std::string& session_id);
 // A Set-Cookie value that removes the session cookie.
 std::string cleared_session_cookie();
 

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace crud {
@@ -32,9 +33,14 @@ namespace crud {
   X(wrong_password, 403, "The current password is wrong.")                                        \
   X(forbidden, 403, "You are not allowed to do this.")                                            \
   X(not_found, 404, "No such resource.")                                                          \
+  X(unknown_provider, 404, "No sign-in provider by that name is configured.")                     \
   X(method_not_allowed, 405, "This method is not allowed on this resource.")                      \
   X(username_taken, 409, "That username is already registered.")                                  \
   X(request_timeout, 408, "The request was not received in time.")                                \
+  X(identity_taken, 409, "That provider account already signs in to another user.")               \
+  X(provider_already_linked, 409,                                                                 \
+    "Another account of this provider is already linked; unlink it first.")                       \
+  X(last_login_method, 409, "This is your last way to log in; link another provider first.")      \
   X(totp_already_enabled, 409, "Two-factor authentication is already on.")                        \
   X(totp_not_enrolled, 409, "Start two-factor enrolment first (POST /api/me/totp).")              \
   X(totp_not_enabled, 409, "Two-factor authentication is not on.")                                \
@@ -43,9 +49,18 @@ namespace crud {
   X(uri_too_long, 414, "The request URI is too long.")                                            \
   X(unsupported_media_type, 415, "Send the body as application/json; charset=utf-8.")             \
   X(validation_failed, 422, "Some fields are not valid; see details.")                            \
+  X(sign_in_state_mismatch, 400,                                                                  \
+    "This sign-in did not start in this browser or was already used; start it again.")            \
+  X(sign_in_expired, 400, "The sign-in took too long; start it again.")                           \
+  X(sign_in_refused, 401,                                                                         \
+    "The sign-in provider did not sign you in; start it again or log in another way.")            \
+  X(invalid_id_token, 401,                                                                        \
+    "The sign-in provider's answer could not be verified; start the sign-in again.")              \
   X(rate_limited, 429, "Too many requests; wait and try again.")                                  \
   X(too_many_login_attempts, 429, "Too many failed logins for this account; wait and try again.") \
   X(internal_error, 500, "Something went wrong on our side; try again later.")                    \
+  X(provider_unavailable, 502,                                                                    \
+    "The sign-in provider cannot be reached; try again later or log in another way.")             \
   X(bad_gateway, 502, "The service is restarting; try again in a moment.")                        \
   X(service_unavailable, 503, "The service is temporarily unavailable; try again later.")         \
   X(database_unavailable, 503, "The database is temporarily unavailable; try again later.")       \
@@ -64,6 +79,10 @@ constexpr int kErrorCodeCount = 0 CRUD_ERRORS(CRUD_ERROR_ONE);
 const char* error_name(ErrorCode code);
 // The HTTP status a code is answered with.
 int error_status(ErrorCode code);
+// The client-visible conflict a unique constraint (or unique index) of the
+// schema stands for, by its name (the same in both stores); internal_error
+// for any other.
+ErrorCode conflict_for(std::string_view constraint);
 // The default human sentence for a code.
 const char* error_message(ErrorCode code);
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "crud/auth_store.h"
+#include "crud/identity_store.h"
 #include "crud/store.h"
 
 namespace crud {
@@ -67,6 +68,21 @@ class SqliteAuthStore : public AuthStore {
   void lock_login(const std::string& key, std::int64_t seconds) override;
   std::int64_t login_locked_for(const std::string& key) override;
   void clear_login_failures(const std::string& key) override;
+
+ private:
+  SqliteDatabase& db_;
+};
+
+class SqliteIdentityStore : public IdentityStore {
+ public:
+  explicit SqliteIdentityStore(SqliteDatabase& db) : db_(db) {}
+  std::optional<std::int64_t> user_of(const std::string& issuer,
+                                      const std::string& subject) override;
+  std::int64_t create_linked_user(const std::string& username, const std::string& issuer,
+                                  const std::string& subject) override;
+  void link(std::int64_t user_id, const std::string& issuer, const std::string& subject) override;
+  std::vector<LinkedIdentity> identities_of(std::int64_t user_id) override;
+  UnlinkOutcome unlink(std::int64_t user_id, const std::string& issuer) override;
 
  private:
   SqliteDatabase& db_;

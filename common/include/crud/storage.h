@@ -9,6 +9,7 @@
 
 #include "crud/auth_store.h"
 #include "crud/config.h"
+#include "crud/identity_store.h"
 #include "crud/log.h"
 #include "crud/store.h"
 #include "crud/time_spent.h"
@@ -22,6 +23,7 @@ class Storage {
   virtual const char* name() const = 0;
   virtual UserStore& users() = 0;
   virtual AuthStore& auth() = 0;
+  virtual IdentityStore& identities() = 0;
   // True when the database answers a trivial query now.
   virtual bool ping() = 0;
   // Time spent waiting on the database (taken per request).

@@ -5,7 +5,7 @@ import { api, onSessionLost } from './api.js';
 import { whileBusy } from './forms.js';
 import { startLive, stopLive } from './live.js';
 import { loadCurrentUser, sessionEnded } from './page.js';
-import { currentUser } from './session.js';
+import { currentUser, startSession } from './session.js';
 import * as login from './views/login.js';
 import * as register from './views/register.js';
 import * as users from './views/users.js';
@@ -72,6 +72,14 @@ document.getElementById('logout').addEventListener('click', async (event) => {
 onSessionLost(() => {
   if (currentUser()) sessionEnded('Your session has ended; log in again.');
 });
+
+// Back from a sign-in provider: the callback put this session's CSRF token
+// in the fragment; keep it and take it out of the address and history.
+const signedIn = location.hash.match(/^#\/signed-in\/([A-Za-z0-9_-]+)$/);
+if (signedIn) {
+  startSession(signedIn[1]);
+  history.replaceState(null, '', '#/users');
+}
 
 window.addEventListener('hashchange', route);
 await loadCurrentUser();

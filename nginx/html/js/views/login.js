@@ -12,8 +12,27 @@ export function prefill(username) {
   rememberedUsername = username;
 }
 
+// One link per configured sign-in provider (GET /api/oauth/providers); the
+// section stays hidden when there is none or the list cannot be read.
+async function showProviders(view) {
+  const { data } = await api('GET', '/api/oauth/providers').catch(() => ({ data: null }));
+  const providers = data?.providers ?? [];
+  const list = view.querySelector('[data-provider-list]');
+  for (const provider of providers) {
+    const link = document.createElement('a');
+    link.className = 'button';
+    link.href = provider.start;
+    link.textContent = provider.label;
+    const item = document.createElement('li');
+    item.append(link);
+    list.append(item);
+  }
+  view.querySelector('[data-providers]').hidden = providers.length === 0;
+}
+
 export function show() {
   const view = mount('view-login');
+  showProviders(view);
   const form = view.querySelector('form');
   const totp = view.querySelector('[data-totp]');
   showNotice(view.querySelector('[data-notice]'));

@@ -1,9 +1,11 @@
 // Two-factor authentication of the logged-in user: enrol (QR code of the
 // otpauth URI, drawn here in the page, and a first code to confirm), see
-// the recovery codes once, or turn it off with a code.
+// the recovery codes once, or turn it off with a code; and the sign-in
+// providers linked to the account (identities.js).
 import { api } from '../api.js';
 import { onSubmit, showError, whileBusy } from '../forms.js';
 import { go, leaveNotice, loadCurrentUser, mount, showNotice } from '../page.js';
+import { showIdentities } from './identities.js';
 import { encodeQr } from '../qr/encode.js';
 import { qrSvg } from '../qr/svg.js';
 
@@ -17,6 +19,7 @@ export async function show() {
   const me = await loadCurrentUser();
   if (!me) return;
   showOnly(me.totp_enabled ? 'on' : 'off');
+  showIdentities(view);
 
   part('start').addEventListener('click', async (event) => {
     let data;
