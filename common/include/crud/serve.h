@@ -20,6 +20,7 @@
 #include "crud/password.h"
 #include "crud/pg.h"
 #include "crud/redis.h"
+#include "crud/request_params.h"
 #include "crud/secretbox.h"
 #include "crud/store.h"
 #include "crud/throttle.h"
@@ -60,8 +61,5 @@ struct Endpoint {
 // Serves requests until told to stop (FastCGI) or serves the one CGI
 // request; returns the process exit code.
 int serve(const Endpoint& endpoint);
-
-// The SPEC's largest accepted request body.
-constexpr std::size_t kMaxBodyBytes = 16 * 1024;
 
 }  // namespace crud
