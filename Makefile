@@ -5,16 +5,19 @@
 #   make deploy ENDPOINT=x / make rollback ENDPOINT=x   swap one endpoint, no downtime
 #   make test       unit + integration tests, then again under ASan+UBSan
 #   make chaos      the fault-injection test alone, printing its figures (also in make test)
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (60) from its corpus (build-fuzz/)
 #   make bench      load scenarios on a private stack (bench/run; results in .bench/)
 #   make diagrams   render docs/diagrams/*.dot to SVG (commit the result)
 #   make format     clang-format the C++ sources; make format-check verifies
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?= -DCRUD_WERROR=ON
 SOURCES     = $(shell git ls-files '*.cpp' '*.h')
 
-.PHONY: all build run stop deploy rollback test test-release test-asan chaos bench diagrams format format-check
+.PHONY: all build run stop deploy rollback test test-release test-asan chaos fuzz bench diagrams format format-check
 
 all: build
 
@@ -48,6 +51,12 @@ test-asan:
 
 chaos: build
 	cd $(BUILD) && ctest -R '^integration\.Chaos\.' --output-on-failure --verbose
+
+# clang only; no -Werror here: the fuzz build is about findings, not warnings.
+fuzz:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRUD_FUZZ=ON >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_request_params fuzz_json_body fuzz_jwt
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run $(FUZZ_BUILD)
 
 bench: build
 	BUILD_DIR=$(abspath $(BUILD)) SKIP_BUILD=1 bench/run

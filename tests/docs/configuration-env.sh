@@ -2,7 +2,8 @@
 # Every environment variable the service reads is documented in
 # docs/configuration.md, and every variable documented there is read.
 # Read: Config's env_or/env_int/getenv calls in common/, handlers/, tools/,
-# and the ${NAME:-default} style reads of scripts/stack and the container
+# and the ${NAME:-default} style reads of scripts/stack, the scanners
+# (scripts/scan-*), the fuzz runner (tests/fuzz/run) and the container
 # scripts (deploy/docker/*.sh). Documented: the backticked names in the
 # first column of configuration.md's tables; NAME_<WHAT> stands for a family
 # of variables (read as `env | grep '^NAME_'`).
@@ -15,7 +16,8 @@ read_by_code() {
   # clang-format may break a call after its "(": read the sources as one line.
   cat common/src/*.cpp handlers/*.cpp tools/*.cpp | tr '\n' ' ' |
     grep -oE '\b(env_or|env_int|env_internal_address|getenv)\( *"[A-Z][A-Z0-9_]*"' | sed 's/.*"\(.*\)"$/\1/'
-  grep -ohE '\$\{[A-Z][A-Z0-9_]*:[-?=]' scripts/stack deploy/docker/*.sh | sed 's/^\${//; s/:.$//'
+  grep -ohE '\$\{[A-Z][A-Z0-9_]*:[-?=]' scripts/stack scripts/scan-* tests/fuzz/run deploy/docker/*.sh |
+    sed 's/^\${//; s/:.$//'
   grep -ohE "grep '\^[A-Z][A-Z0-9_]*_'" scripts/stack deploy/docker/*.sh | sed "s/^grep '^//; s/'\$/*/"
 }
 

@@ -21,6 +21,7 @@
 #include "crud/metrics.h"
 #include "crud/password.h"
 #include "crud/redis.h"
+#include "crud/request_params.h"
 #include "crud/secretbox.h"
 #include "crud/storage.h"
 #include "crud/store.h"
@@ -71,8 +72,5 @@ struct Endpoint {
 // Serves requests until told to stop (FastCGI) or serves the one CGI
 // request; returns the process exit code.
 int serve(const Endpoint& endpoint);
-
-// The SPEC's largest accepted request body.
-constexpr std::size_t kMaxBodyBytes = 16 * 1024;
 
 }  // namespace crud
