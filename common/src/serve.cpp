@@ -71,7 +71,15 @@ void install_signal_handlers() {
 template <typename ReadFn>
 std::string read_body(const Request& req, ReadFn read) {
   std::string_view length_text = req.param("CONTENT_LENGTH");
-  if (length_text.empty()) return {};
+  if (length_text.empty()) {
+    // Apache hands a chunked body to a CGI program without CONTENT_LENGTH
+    // (nginx always counts it): read it to the end, within the limit.
+    if (req.header("Transfer-Encoding").empty()) return {};
+    std::string body(kMaxBodyBytes + 1, '\0');
+    body.resize(read(body.data(), body.size()));
+    if (body.size() > kMaxBodyBytes) throw ApiError(ErrorCode::payload_too_large);
+    return body;
+  }
   auto length = parse_decimal(length_text);
   if (!length) throw ApiError(ErrorCode::invalid_content_length);
   if (static_cast<std::size_t>(*length) > kMaxBodyBytes)
