@@ -1,5 +1,6 @@
-// GET /healthz (the process answers) and GET /readyz (PostgreSQL answers;
-// Redis down or a dead worker pool is "degraded" but still ready).
+// GET /healthz (the process answers) and GET /readyz (the database answers,
+// PostgreSQL or SQLite; Redis down or a dead worker pool is "degraded" but
+// still ready; no Redis configured is "off", not degraded).
 #include "crud/json.h"
 #include "crud/pool_probe.h"
 #include "crud/serve.h"
@@ -10,8 +11,8 @@ static Response health(const Request& req, Context& ctx) {
   if (req.path == "/healthz") return json_response(200, R"({"status":"ok"})");
   if (req.path != "/readyz") throw ApiError(ErrorCode::not_found);
 
-  bool postgres_up = ctx.db.ping();
-  if (!postgres_up) throw ApiError(ErrorCode::service_unavailable, "postgres", "down");
+  const char* database = ctx.storage->name();
+  if (!ctx.storage->ping()) throw ApiError(ErrorCode::service_unavailable, database, "down");
   const char* redis = !ctx.redis.configured() ? "off" : ctx.redis.ping() ? "up" : "down";
   // A pool that crash-looped until multiwatch gave up shows here, not only
   // as a quietly smaller pool.
@@ -21,7 +22,7 @@ static Response health(const Request& req, Context& ctx) {
   JsonWriter w;
   w.begin_object()
       .field("status", degraded ? "degraded" : "ready")
-      .field("postgres", "up")
+      .field(database, "up")
       .field("redis", redis)
       .key("pools_down")
       .begin_array();

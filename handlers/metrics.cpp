@@ -1,6 +1,6 @@
 // GET /metrics: the Prometheus text format for this host: every worker's
 // counters (see metrics.h), plus what this endpoint measures when scraped:
-// users, active sessions, PostgreSQL and Redis availability, nginx's figures.
+// users, active sessions, database and Redis availability, nginx's figures.
 // nginx only lets localhost and private networks reach it.
 #include "crud/internal_http.h"
 #include "crud/metrics_report.h"
@@ -10,13 +10,14 @@ using namespace crud;
 
 static std::vector<Sample> scrape_time_samples(Context& ctx) {
   std::vector<Sample> samples;
-  bool postgres_up = ctx.db.ping();
-  samples.push_back(
-      {"crud_postgres_up", "gauge", "1 when PostgreSQL answers.", "", postgres_up ? 1.0 : 0.0});
+  bool database_up = ctx.storage->ping();
+  // crud_postgres_up or crud_sqlite_up, after the store DATABASE_URL names.
+  samples.push_back({std::string("crud_") + ctx.storage->name() + "_up", "gauge",
+                     "1 when the database answers.", "", database_up ? 1.0 : 0.0});
   if (ctx.redis.configured())
     samples.push_back(
         {"crud_redis_up", "gauge", "1 when Redis answers.", "", ctx.redis.ping() ? 1.0 : 0.0});
-  if (postgres_up) {
+  if (database_up) {
     samples.push_back(
         {"crud_users", "gauge", "Registered users.", "", static_cast<double>(ctx.users.count())});
     samples.push_back({"crud_sessions_active", "gauge",

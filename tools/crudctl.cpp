@@ -1,18 +1,22 @@
 // crudctl: the operator's command line. `crudctl migrate` applies the
-// numbered schema migrations to DATABASE_URL; `crudctl make-admin USERNAME`
-// grants the admin role (never possible over the API); `crudctl
-// nginx-errors` prints nginx's JSON error bodies from the one error table.
+// numbered schema migrations to DATABASE_URL (PostgreSQL or SQLite);
+// `crudctl make-admin USERNAME` grants the admin role (never possible over
+// the API); `crudctl seed FILE` and `crudctl export` load and dump users as
+// JSON (user_fixtures.h); `crudctl nginx-errors` prints nginx's JSON error
+// bodies from the one error table.
 #include <sodium.h>
 
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "crud/config.h"
 #include "crud/edge_errors.h"
 #include "crud/errors.h"
 #include "crud/log.h"
-#include "crud/migrations.h"
-#include "crud/pg.h"
+#include "crud/storage.h"
+#include "crud/user_fixtures.h"
 
 using namespace crud;
 
@@ -20,15 +24,16 @@ static int usage() {
   std::cerr << "usage: crudctl COMMAND\n"
                "  migrate        apply pending database migrations (DATABASE_URL)\n"
                "  make-admin U   give user U (any letter case) the admin role\n"
+               "  seed FILE      add the users of a JSON file, all or none\n"
+               "  export         print every user as JSON (the format seed reads)\n"
                "  nginx-errors   print the nginx maps of JSON error bodies\n";
   return 64;
 }
 
-static int migrate(Database& db) {
-  auto applied = apply_migrations(db);
+static int migrate(Storage& storage) {
+  auto applied = storage.migrate();
   for (const auto& name : applied) std::cout << "applied " << name << "\n";
-  std::cout << (applied.empty() ? "schema is up to date" : "migrations done") << " ("
-            << all_migrations().size() << " known)\n";
+  std::cout << (applied.empty() ? "schema is up to date" : "migrations done") << "\n";
   return 0;
 }
 
@@ -45,20 +50,33 @@ static int nginx_errors() {
   return 0;
 }
 
-static int make_admin(Database& db, const std::string& username) {
-  static const Statement kPromote{
-      "crudctl_make_admin",
-      // The role is not part of /api/users/{id}: its version, updated_at and
-      // any cached copy stay as they are.
-      "UPDATE users SET role = 'admin' WHERE lower(username) = lower($1) "
-      "RETURNING id"};
-  Rows rows = db.execute(kPromote, {username});
-  if (rows.empty()) {
+static int make_admin(Storage& storage, const std::string& username) {
+  auto id = storage.users().make_admin(username);
+  if (!id) {
     std::cerr << "crudctl: no user named " << username << "\n";
     return 1;
   }
-  std::cout << "user " << rows.int64(0, 0) << " (" << username << ") is now an admin\n";
+  std::cout << "user " << *id << " (" << username << ") is now an admin\n";
   return 0;
+}
+
+static int seed(Storage& storage, const Config& config, const char* file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "crudctl: cannot read " << file << "\n";
+    return 1;
+  }
+  std::stringstream json;
+  json << in.rdbuf();
+  try {
+    PasswordHasher hasher(config.password_opslimit, config.password_memlimit);
+    auto users = storage.users().create_all(parse_user_fixtures(json.str(), hasher));
+    std::cout << "seeded " << users.size() << " users\n";
+    return 0;
+  } catch (const FixtureError& e) {
+    std::cerr << "crudctl: " << file << ": " << e.what() << " (nothing was stored)\n";
+    return 1;
+  }
 }
 
 int main(int argc, char** argv) {
@@ -68,9 +86,15 @@ int main(int argc, char** argv) {
   try {
     Config config = Config::from_env();
     Logger log("crudctl", config.log_level);
-    Database db(config, log);
-    if (std::strcmp(argv[1], "migrate") == 0 && argc == 2) return migrate(db);
-    if (std::strcmp(argv[1], "make-admin") == 0 && argc == 3) return make_admin(db, argv[2]);
+    auto storage = open_storage(config, log);
+    std::string command = argv[1];
+    if (command == "migrate" && argc == 2) return migrate(*storage);
+    if (command == "make-admin" && argc == 3) return make_admin(*storage, argv[2]);
+    if (command == "seed" && argc == 3) return seed(*storage, config, argv[2]);
+    if (command == "export" && argc == 2) {
+      std::cout << export_user_fixtures(storage->users(), storage->auth()) << "\n";
+      return 0;
+    }
     return usage();
   } catch (const ConfigError& e) {
     std::cerr << "crudctl: configuration error: " << e.what() << "\n";

@@ -8,6 +8,7 @@
 #include "crud/config_file.h"
 #include "crud/internal_http.h"
 #include "crud/redis.h"
+#include "crud/sqlite.h"
 #include "crud/text.h"
 
 namespace crud {
@@ -44,8 +45,10 @@ Config Config::from_env() {
   c.database_url = env_or("DATABASE_URL", "");
   if (c.database_url.empty())
     throw ConfigError("DATABASE_URL is required (e.g. postgresql://user:pass@host/db)");
-  if (!starts_with(c.database_url, "postgresql://") && !starts_with(c.database_url, "postgres://"))
-    throw ConfigError("DATABASE_URL must start with postgresql://");
+  bool postgres =
+      starts_with(c.database_url, "postgresql://") || starts_with(c.database_url, "postgres://");
+  if (!postgres && !sqlite_path(c.database_url))
+    throw ConfigError("DATABASE_URL must be postgresql://... or sqlite:///absolute/path/users.db");
   c.redis_url = env_or("REDIS_URL", "");
   if (!c.redis_url.empty() && !parse_redis_url(c.redis_url))
     throw ConfigError(
@@ -54,6 +57,7 @@ Config Config::from_env() {
   c.db_connect_timeout_s = static_cast<int>(env_int("DB_CONNECT_TIMEOUT_S", 2, 1, 60));
   c.db_statement_timeout_ms =
       static_cast<int>(env_int("DB_STATEMENT_TIMEOUT_MS", 5000, 10, 600000));
+  c.sqlite_busy_timeout_ms = static_cast<int>(env_int("SQLITE_BUSY_TIMEOUT_MS", 5000, 10, 600000));
   c.redis_timeout_ms = static_cast<int>(env_int("REDIS_TIMEOUT_MS", 50, 1, 10000));
   c.cache_ttl_s = static_cast<int>(env_int("CACHE_TTL_S", 60, 1, 86400));
   c.events_publish_socket = env_internal_address("EVENTS_PUBLISH_SOCKET");

@@ -38,6 +38,14 @@ static const Statement kRelease{"user_release",
 static const Statement kNextGeneration{"user_cache_generation",
                                        "UPDATE cache_generation SET generation = generation + 1"};
 static const Statement kCount{"user_count", "SELECT count(*) FROM users"};
+static const Statement kImport{"user_import",
+                               "INSERT INTO users (username, password_hash, role) "
+                               "VALUES ($1, $2, $3) RETURNING " USER_COLUMNS};
+// The role is not part of /api/users/{id}: its version, updated_at and any
+// cached copy stay as they are.
+static const Statement kMakeAdmin{
+    "user_make_admin",
+    "UPDATE users SET role = 'admin' WHERE lower(username) = lower($1) RETURNING id"};
 
 static User user_from_row(const Rows& rows, int row) {
   User u;
@@ -117,6 +125,23 @@ void PgUserStore::hold_changes(std::int64_t id) { db_.execute(kHold, {id}); }
 void PgUserStore::release_changes(std::int64_t id) { db_.execute(kRelease, {id}); }
 
 void PgUserStore::start_cache_generation() { db_.execute(kNextGeneration, {}); }
+
+std::vector<User> PgUserStore::create_all(const std::vector<NewUser>& users) {
+  std::vector<User> created;
+  db_.transaction([&] {
+    created.clear();
+    for (const auto& u : users)
+      created.push_back(
+          user_from_row(db_.execute(kImport, {u.username, u.password_hash, u.role}), 0));
+  });
+  return created;
+}
+
+std::optional<std::int64_t> PgUserStore::make_admin(const std::string& username) {
+  Rows rows = db_.execute(kMakeAdmin, {username});
+  if (rows.empty()) return std::nullopt;
+  return rows.int64(0, 0);
+}
 
 ChangeTurn::~ChangeTurn() {
   try {

@@ -37,10 +37,10 @@ Context::Context(const Config& cfg, const std::string& endpoint)
     : config(with_auth_secrets(cfg)),
       log(endpoint, cfg.log_level),
       metrics(cfg.metrics_dir, endpoint, cfg.pool_name),
-      db(cfg, log),
+      storage(open_storage(cfg, log)),
       redis(cfg, log),
-      users(db),
-      auth(db),
+      users(storage->users()),
+      auth(storage->auth()),
       passwords(cfg.password_opslimit, cfg.password_memlimit),
       keys(KeyRing::parse(cfg.jwt_keys)),
       session_key(hex_to_bytes(cfg.session_secret)),
@@ -206,7 +206,7 @@ void handle_one(const Endpoint& ep, Context& ctx, char** params, ReadFn read, Wr
   std::string out = render(req, r);
   write(out);
   double seconds = elapsed_ms(start) / 1000;
-  double postgres_s = ctx.db.time_spent.take_seconds();
+  double postgres_s = ctx.storage->time_spent().take_seconds();
   double redis_s = ctx.redis.time_spent.take_seconds();
   ctx.metrics.request(req.method, r.status, seconds, postgres_s, redis_s);
   ctx.log.request({req.request_id, req.method, req.path, r.status, seconds * 1000,

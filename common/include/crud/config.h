@@ -15,11 +15,12 @@ class ConfigError : public std::runtime_error {
 };
 
 struct Config {
-  std::string database_url;            // DATABASE_URL (required)
+  std::string database_url;            // DATABASE_URL (required): postgresql:// or sqlite:///path
   std::string redis_url;               // REDIS_URL (optional; empty = no Redis)
   std::string redis_password;          // REDIS_PASSWORD (optional; sent with AUTH)
   int db_connect_timeout_s = 2;        // DB_CONNECT_TIMEOUT_S
   int db_statement_timeout_ms = 5000;  // DB_STATEMENT_TIMEOUT_MS
+  int sqlite_busy_timeout_ms = 5000;   // SQLITE_BUSY_TIMEOUT_MS: wait for SQLite's write lock
   int redis_timeout_ms = 50;           // REDIS_TIMEOUT_MS: also bounds an event publish
   int cache_ttl_s = 60;                // CACHE_TTL_S: lifetime of a cached user
   std::string

@@ -1,5 +1,6 @@
-// The numbered SQL migrations of common/sql/, embedded at build time so the
-// operator tool carries its schema with it, and the code that applies them.
+// The numbered SQL migrations of common/sql/ (PostgreSQL) and common/sql/sqlite/
+// (the same versions for SQLite), embedded at build time so the operator tool
+// carries its schema with it, and the code that applies them.
 #pragma once
 
 #include <string>
@@ -8,6 +9,7 @@
 namespace crud {
 
 class Database;
+class SqliteDatabase;
 
 struct Migration {
   int version;       // the number the file name starts with
@@ -15,11 +17,15 @@ struct Migration {
   std::string sql;
 };
 
-// Every migration, in ascending version order.
+// Every PostgreSQL migration, in ascending version order.
 const std::vector<Migration>& all_migrations();
+// Every SQLite migration: the same versions and names, SQLite's dialect.
+const std::vector<Migration>& all_sqlite_migrations();
 
 // Applies each migration not yet recorded, each in its own transaction under
 // an advisory lock (concurrent runs are safe). Returns the names applied.
 std::vector<std::string> apply_migrations(Database& db);
+// The same for SQLite, where BEGIN IMMEDIATE serializes concurrent runs.
+std::vector<std::string> apply_migrations(SqliteDatabase& db);
 
 }  // namespace crud

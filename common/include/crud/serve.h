@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,9 @@
 #include "crud/log.h"
 #include "crud/metrics.h"
 #include "crud/password.h"
-#include "crud/pg.h"
 #include "crud/redis.h"
 #include "crud/secretbox.h"
+#include "crud/storage.h"
 #include "crud/store.h"
 #include "crud/throttle.h"
 #include "crud/user_cache.h"
@@ -34,10 +35,10 @@ struct Context {
   const Config& config;
   Logger log;
   WorkerMetrics metrics;
-  Database db;
+  std::unique_ptr<Storage> storage;  // chosen by DATABASE_URL
   Redis redis;
-  PgUserStore users;
-  PgAuthStore auth;
+  UserStore& users;
+  AuthStore& auth;
   PasswordHasher passwords;
   KeyRing keys;
   std::string session_key;  // raw bytes of SESSION_SECRET

@@ -1,6 +1,6 @@
 // The storage interface for users. Handlers talk to UserStore only; the
-// PostgreSQL implementation lives in pg_user_store.cpp (an embedded SQLite
-// one can stand beside it behind the same interface).
+// PostgreSQL implementation lives in pg_user_store.cpp, the embedded SQLite
+// one in sqlite_user_store.cpp (see storage.h for which one a process uses).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,13 @@ namespace crud {
 class Database;
 
 enum class RenameOutcome { renamed, not_found, version_mismatch };
+
+// A user as an operator loads it (crudctl seed): the hash is already made.
+struct NewUser {
+  std::string username;
+  std::string password_hash;
+  std::string role = "user";
+};
 
 struct RenameResult {
   RenameOutcome outcome;
@@ -47,6 +54,12 @@ class UserStore {
   virtual void release_changes(std::int64_t id) = 0;
   // Retires every cached user at once (see user_cache.h).
   virtual void start_cache_generation() = 0;
+  // Adds every user in one transaction: all of them or, on any error
+  // (username_taken included), none. Returns them as committed.
+  virtual std::vector<User> create_all(const std::vector<NewUser>& users) = 0;
+  // Gives the user named so (any letter case) the admin role; its id, or
+  // nullopt when there is no such user.
+  virtual std::optional<std::int64_t> make_admin(const std::string& username) = 0;
 };
 
 // hold_changes for the life of a scope.
@@ -77,6 +90,8 @@ class PgUserStore : public UserStore {
   void hold_changes(std::int64_t id) override;
   void release_changes(std::int64_t id) override;
   void start_cache_generation() override;
+  std::vector<User> create_all(const std::vector<NewUser>& users) override;
+  std::optional<std::int64_t> make_admin(const std::string& username) override;
 
  private:
   Database& db_;
