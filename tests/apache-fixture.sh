@@ -94,16 +94,8 @@ case "$action" in
     is_root && cgi_group=$(id -gn "$cgi_user")
     CGI_GROUP=$cgi_group "$repo/scripts/install-cgi" "$dir/site" "$build" >"$dir/install.log"
     config=$dir/site/etc/crud.env
-    # The stack's PostgreSQL holds the data; the cheapest argon2id cost.
-    pg_url=$(sed -n 's/^DATABASE_URL=//p' "$build/test-stack.env")
-    {
-      grep -v '^DATABASE_URL=' "$config"
-      echo "DATABASE_URL=$pg_url"
-      echo "PASSWORD_OPSLIMIT=1"
-      echo "PASSWORD_MEMLIMIT=8192"
-    } >"$config.new"
-    cat "$config.new" >"$config"  # keeps the file's owner, group and mode
-    rm "$config.new"
+    # The install's own SQLite file holds the data; the cheapest argon2id cost.
+    printf '%s\n' PASSWORD_OPSLIMIT=1 PASSWORD_MEMLIMIT=8192 >>"$config"
     # crudctl as the handlers run it: as the CGI user, with their settings.
     cat >"$dir/crudctl" <<EOF
 #!/bin/sh
