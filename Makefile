@@ -4,6 +4,7 @@
 #   make stop       stop it
 #   make deploy ENDPOINT=x / make rollback ENDPOINT=x   swap one endpoint, no downtime
 #   make test       unit + integration tests, then again under ASan+UBSan
+#   make install-cgi PREFIX=dir   install as plain CGI for Apache (docs/cgi.md)
 #   make chaos      the fault-injection test alone, printing its figures (also in make test)
 #   make fuzz       each libFuzzer target for FUZZ_SECONDS (60) from its corpus (build-fuzz/)
 #   make bench      load scenarios on a private stack (bench/run; results in .bench/)
@@ -17,7 +18,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?= -DCRUD_WERROR=ON
 SOURCES     = $(shell git ls-files '*.cpp' '*.h')
 
-.PHONY: all build run stop deploy rollback test test-release test-asan chaos fuzz bench diagrams format format-check
+.PHONY: all build run stop deploy rollback install-cgi test test-release test-asan chaos fuzz bench diagrams format format-check
 
 all: build
 
@@ -38,6 +39,10 @@ rollback:
 
 stop:
 	scripts/stack down
+
+install-cgi: build
+	$(if $(PREFIX),,$(error PREFIX is required: make install-cgi PREFIX=/path/to/site))
+	scripts/install-cgi $(PREFIX) $(BUILD)
 
 test: test-release test-asan
 

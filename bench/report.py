@@ -70,10 +70,16 @@ target("(f) register / hashing rate", rate("register") / pwhash if rate("registe
 target("(g) read p99 under register flood / (b) p99",
        p99("read_during_register") / p99("read") if p99("read_during_register") and p99("read") else None,
        3, False)
-cgi, cgi_floor = data.get("cgi") or {}, data.get("cgi_floor") or {}
-target("(h) CGI median / minimal program",
-       cgi["median_ms"] / cgi_floor["median_ms"] if cgi.get("median_ms") and cgi_floor.get("median_ms")
-       else None, 2, False)
+
+
+def median_ratio(name, base):
+    value, floor_value = (data.get(name) or {}).get("median_ms"), (data.get(base) or {}).get("median_ms")
+    return value / floor_value if value and floor_value else None
+
+
+target("(h) CGI median / minimal program", median_ratio("cgi", "cgi_floor"), 2, False)
+target("(h) CGI on SQLite median / minimal program", median_ratio("cgi_sqlite", "cgi_sqlite_floor"),
+       2, False)
 rss = {k: v for k, v in (data.get("idle_rss") or {}).items() if k.startswith("rss_mib_")}
 target("idle worker RSS MiB, largest", max(rss.values()) if rss else None, 12, False)
 private = [v for k, v in (data.get("idle_rss") or {}).items() if k.startswith("private_mib_")]

@@ -10,17 +10,8 @@ build=$(cd "$2" && pwd)
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 state=$build/test-stack.env
 
-free_port() {
-  local port
-  for _ in $(seq 50); do
-    # Below Linux's ephemeral range (32768+), where outgoing connections take ports.
-    port=$((20000 + RANDOM % 12000))
-    # A refused connection means nobody listens there.
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-  done
-  echo "no free port found" >&2
-  exit 1
-}
+# shellcheck source=tests/free-port.sh
+. "$repo/tests/free-port.sh"
 
 # A test CA (ca.pem) and a certificate for 127.0.0.1 it signed (server.pem,
 # server.key) in folder $1; the CA is readable by the workers' user.

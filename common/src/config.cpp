@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "crud/config_file.h"
 #include "crud/internal_http.h"
 #include "crud/redis.h"
 #include "crud/sqlite.h"
@@ -39,6 +40,7 @@ long long env_int(const char* name, long long fallback, long long min, long long
 }
 
 Config Config::from_env() {
+  load_config_file();
   Config c;
   c.database_url = env_or("DATABASE_URL", "");
   if (c.database_url.empty())

@@ -73,9 +73,18 @@ void install_signal_handlers() {
   std::signal(SIGPIPE, SIG_IGN);  // a client gone mid-response must not kill the worker
 }
 
-// Reads exactly CONTENT_LENGTH bytes through `read`, after checking it.
+// Reads the body through `read`: exactly CONTENT_LENGTH bytes, after
+// checking it, or a chunked one (Apache CGI) to its end.
 template <typename ReadFn>
 std::string read_body(const Request& req, ReadFn read) {
+  if (req.param("CONTENT_LENGTH").empty() && !req.header("Transfer-Encoding").empty()) {
+    // Apache hands a chunked body to a CGI program without CONTENT_LENGTH
+    // (nginx always counts it): read it to the end, within the limit.
+    std::string body(kMaxBodyBytes + 1, '\0');
+    body.resize(read(body.data(), body.size()));
+    if (body.size() > kMaxBodyBytes) throw ApiError(ErrorCode::payload_too_large);
+    return body;
+  }
   std::string body(content_length(req), '\0');
   if (body.empty()) return body;
   std::size_t got = read(body.data(), body.size());

@@ -64,6 +64,8 @@ namespace crud {
   X(bad_gateway, 502, "The service is restarting; try again in a moment.")                        \
   X(service_unavailable, 503, "The service is temporarily unavailable; try again later.")         \
   X(database_unavailable, 503, "The database is temporarily unavailable; try again later.")       \
+  X(events_unavailable, 503,                                                                      \
+    "Live events are not available on this installation (plain CGI); reload to see changes.")     \
   X(gateway_timeout, 504, "The request took too long; try again later.")
 
 enum class ErrorCode {

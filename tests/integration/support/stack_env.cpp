@@ -38,18 +38,21 @@ StackEnv load_stack_env() {
   StackEnv env;
   env.base_url = need("BASE_URL");
   while (!env.base_url.empty() && env.base_url.back() == '/') env.base_url.pop_back();
-  env.https_url = need("HTTPS_URL");
+  // Empty on the Apache CGI stack (apache-fixture.sh): no TLS, Redis or nchan.
+  auto optional = [&](const char* key) {
+    const auto it = values.find(key);
+    return it == values.end() ? std::string() : it->second;
+  };
+  env.https_url = optional("HTTPS_URL");
   env.stack_dir = need("STACK_DIR");
   env.database_url = need("DATABASE_URL");
-  env.redis_url = need("REDIS_URL");
-  env.redis_password = need("REDIS_PASSWORD");
-  env.events_publish_socket = need("EVENTS_PUBLISH_SOCKET");
+  env.redis_url = optional("REDIS_URL");
+  env.redis_password = optional("REDIS_PASSWORD");
+  env.events_publish_socket = optional("EVENTS_PUBLISH_SOCKET");
   env.handler_dir = need("HANDLER_DIR");
   env.repo_dir = need("REPO_DIR");
-  const auto crudctl = values.find("CRUDCTL");
-  env.crudctl = crudctl != values.end() && !crudctl->second.empty()
-                    ? crudctl->second
-                    : env.handler_dir + "/../tools/crudctl";
+  env.crudctl = optional("CRUDCTL");
+  if (env.crudctl.empty()) env.crudctl = env.handler_dir + "/../tools/crudctl";
   env.jwt_keys = need("JWT_KEYS");
   env.session_secret = need("SESSION_SECRET");
   env.totp_encryption_key = need("TOTP_ENCRYPTION_KEY");

@@ -9,7 +9,8 @@
 namespace itest {
 
 struct StackEnv {
-  std::string base_url;               // e.g. http://127.0.0.1:39123 (nginx)
+  std::string base_url;  // e.g. http://127.0.0.1:39123 (nginx)
+  // Empty where the stack has none (the Apache CGI stack: apache-fixture.sh).
   std::string https_url;              // e.g. https://127.0.0.1:39124 (nginx, TLS)
   std::string stack_dir;              // the stack's temp folder
   std::string database_url;           // libpq URL of the stack's PostgreSQL
