@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "crud/errors.h"
 
@@ -175,15 +176,24 @@ bool SqliteDatabase::ping() {
   }
 }
 
-// The index a unique violation names: "UNIQUE constraint failed: index
-// 'NAME'" (the schema makes every unique rule a named index for this).
-static std::string_view unique_index_of(std::string_view message) {
+// The schema's name of the unique rule a violation breaks: SQLite names an
+// expression index ("index 'users_username_lower_key'") but lists the
+// columns of any other, which this table maps to the names PostgreSQL uses.
+static std::string_view unique_rule_of(std::string_view message) {
+  static const std::pair<std::string_view, std::string_view> kByColumns[] = {
+      {"user_identities.issuer, user_identities.subject", "user_identities_pkey"},
+      {"user_identities.user_id, user_identities.issuer", "user_identities_user_issuer_key"}};
   constexpr std::string_view kIndex = "index '";
-  auto start = message.find(kIndex);
-  if (start == std::string_view::npos) return {};
-  start += kIndex.size();
-  auto end = message.find('\'', start);
-  return end == std::string_view::npos ? std::string_view() : message.substr(start, end - start);
+  if (auto start = message.find(kIndex); start != std::string_view::npos) {
+    start += kIndex.size();
+    auto end = message.find('\'', start);
+    return end == std::string_view::npos ? std::string_view() : message.substr(start, end - start);
+  }
+  for (const auto& [columns, name] : kByColumns)
+    if (message.size() >= columns.size() &&
+        message.substr(message.size() - columns.size()) == columns)
+      return name;
+  return {};
 }
 
 void SqliteDatabase::fail(int rc, const char* what) {
@@ -191,7 +201,7 @@ void SqliteDatabase::fail(int rc, const char* what) {
   ErrorCode code = ErrorCode::internal_error;
   int primary = rc & 0xff;
   if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-    code = conflict_for(unique_index_of(message));
+    code = conflict_for(unique_rule_of(message));
   } else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN ||
              primary == SQLITE_IOERR || primary == SQLITE_FULL) {
     // Another writer held the lock past the busy timeout, or the file is

@@ -351,9 +351,12 @@ bool readable_within(int fd, int timeout_ms) {
   return poll(&p, 1, timeout_ms) == 1;
 }
 
+// A writer's turn: held from its write's transaction (hold_changes just
+// before it) until release_changes, as update_user and delete_user use it.
 TEST_P(StoreContract, HeldChangesMakeOtherProcessesWait) {
   User u = users().create("rita", hash());
   users().hold_changes(u.id);
+  ASSERT_EQ(users().rename(u.id, "rita_2", std::nullopt).outcome, RenameOutcome::renamed);
   std::string url = db_->url();
   int got_turn[2];
   ASSERT_EQ(pipe(got_turn), 0);
@@ -363,6 +366,7 @@ TEST_P(StoreContract, HeldChangesMakeOtherProcessesWait) {
     try {
       Opened own(url, 5000);
       own.storage->users().hold_changes(u.id);
+      own.storage->users().rename(u.id, "rita_3", std::nullopt);
       own.storage->users().release_changes(u.id);
       char byte = 'x';
       _exit(write(got_turn[1], &byte, 1) == 1 ? 0 : 3);
@@ -379,6 +383,7 @@ TEST_P(StoreContract, HeldChangesMakeOtherProcessesWait) {
   int status = 0;
   waitpid(child, &status, 0);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(users().find(u.id)->username, "rita_3") << "the second writer went after the first";
 }
 
 TEST_P(StoreContract, ProviderSignInMakesAPasswordlessLinkedUser) {

@@ -3,8 +3,8 @@
 -- the table (whose deletion would cascade to every session), so an account
 -- made by a provider sign-in stores '' instead: the stores' "no password"
 -- (PostgreSQL's NULL reads as '' too), which no password verifies.
--- The unique rules are named indexes: SQLite names an index, not a table
--- constraint, in its error, and the names match PostgreSQL's.
+-- The unique rules are indexes named as PostgreSQL's constraints; SQLite's
+-- error lists their columns, which common/src/sqlite.cpp maps to the names.
 CREATE TABLE user_identities (
     issuer    TEXT    NOT NULL,
     subject   TEXT    NOT NULL,
