@@ -114,10 +114,86 @@ PGresult* Database::send(const Statement& stmt, const std::vector<Param>& params
                         nullptr, nullptr, 0);
 }
 
+// One pipelined command's result; the NULL that ends it is read too.
+static PGresult* pipelined_result(PGconn* conn) {
+  PGresult* r = PQgetResult(conn);
+  if (r)
+    while (PGresult* rest = PQgetResult(conn)) PQclear(rest);
+  return r;
+}
+
+// The transaction's advisory lock and BEGIN go in the same round trip as its
+// first statement (libpq's pipeline mode). COMMIT still waits for that
+// statement's answer: a worker that dies before never commits anything.
+PGresult* Database::send_with_begin(const Statement& stmt, const std::vector<Param>& params) {
+  begin_pending_ = false;
+  PGconn* conn = conn_.get();
+  bool lock = lock_to_take_.has_value();
+  bool prepare = !prepared_.count(stmt.name);
+  std::string key = lock ? std::to_string(*lock_to_take_) : "";
+  const char* key_value[] = {key.c_str()};
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p.c_str());
+
+  if (!PQenterPipelineMode(conn)) return nullptr;
+  bool sent = (!lock || PQsendQueryParams(conn, "SELECT pg_advisory_lock($1::bigint)", 1, nullptr,
+                                          key_value, nullptr, nullptr, 0)) &&
+              PQsendQueryParams(conn, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) &&
+              (!prepare || PQsendPrepare(conn, stmt.name, stmt.sql, 0, nullptr)) &&
+              PQsendQueryPrepared(conn, stmt.name, static_cast<int>(values.size()), values.data(),
+                                  nullptr, nullptr, 0) &&
+              PQpipelineSync(conn);
+  if (!sent) {
+    leave_pipeline();
+    return nullptr;
+  }
+  // Answers come in the order sent; after a failure the rest are "aborted".
+  // The first failure is the one reported.
+  bool failed = false;
+  PGresult* failure = nullptr;
+  auto step_ok = [&](PGresult* r) {
+    if (succeeded(r)) {
+      PQclear(r);
+      return true;
+    }
+    if (failed) {
+      PQclear(r);
+    } else {
+      failed = true;
+      failure = r;
+    }
+    return false;
+  };
+  if (lock && step_ok(pipelined_result(conn)))
+    lock_held_ = std::exchange(lock_to_take_, std::nullopt);
+  step_ok(pipelined_result(conn));  // BEGIN
+  if (prepare && step_ok(pipelined_result(conn))) prepared_.insert(stmt.name);
+  PGresult* result = pipelined_result(conn);
+  leave_pipeline();
+  if (!failed) return result;
+  PQclear(result);
+  return failure;
+}
+
+// Reads up to the pipeline's sync point and leaves pipeline mode; a
+// connection that cannot get there is dropped (a reconnect starts afresh).
+void Database::leave_pipeline() {
+  PGconn* conn = conn_.get();
+  while (!PQexitPipelineMode(conn)) {
+    PGresult* r = PQgetResult(conn);
+    if (!r && PQstatus(conn) != CONNECTION_OK) {
+      conn_.reset();
+      return;
+    }
+    PQclear(r);
+  }
+}
+
 Rows Database::run(const Statement& stmt, const std::vector<Param>& params, Retry retry) {
   TimeSpent::Scope waiting(time_spent);
   ensure_connected();
-  PGresult* r = send(stmt, params);
+  PGresult* r = begin_pending_ ? send_with_begin(stmt, params) : send(stmt, params);
   if (succeeded(r)) return Rows(r);
   bool lost = PQstatus(conn_.get()) != CONNECTION_OK;
   // 26000: the server forgot our prepared statement (e.g. a pooler reset it).
@@ -165,26 +241,19 @@ void Database::transaction(const std::function<void()>& body) {
         TimeSpent::Scope waiting(time_spent);
         ensure_connected();
       }
-      // Simple-query statements run in order; the lock is a session's, so
-      // a rolled-back (and retried) transaction keeps it. The key is an
-      // integer formatted here: no client text reaches this SQL.
-      std::string begin = "BEGIN";
-      if (lock_to_take_)
-        begin = "SELECT pg_advisory_lock(" + std::to_string(*lock_to_take_) + "); BEGIN";
-      PGresult* r = exec_plain(begin.c_str());
-      if (!succeeded(r)) fail(r, "BEGIN");
-      PQclear(r);
-      if (lock_to_take_) lock_held_ = std::exchange(lock_to_take_, std::nullopt);
+      begin_pending_ = true;  // sent with the first statement
       in_transaction_ = true;
       try {
         body();
       } catch (...) {
         in_transaction_ = false;
-        if (PQstatus(conn_.get()) == CONNECTION_OK) PQclear(exec_plain("ROLLBACK"));
+        bool begun = !std::exchange(begin_pending_, false);
+        if (begun && PQstatus(conn_.get()) == CONNECTION_OK) PQclear(exec_plain("ROLLBACK"));
         throw;
       }
       in_transaction_ = false;
-      r = exec_plain("COMMIT");
+      if (std::exchange(begin_pending_, false)) return;  // no statement ran: nothing to commit
+      PGresult* r = exec_plain("COMMIT");
       if (!succeeded(r)) fail(r, "COMMIT");
       PQclear(r);
       return;
@@ -195,6 +264,20 @@ void Database::transaction(const std::function<void()>& body) {
                                      ")");
     }
   }
+}
+
+// BEGIN (with the lock to take) on its own, for a script run in a transaction.
+void Database::begin_now() {
+  begin_pending_ = false;
+  // Simple-query statements run in order. The key is an integer formatted
+  // here: no client text reaches this SQL.
+  std::string begin = "BEGIN";
+  if (lock_to_take_)
+    begin = "SELECT pg_advisory_lock(" + std::to_string(*lock_to_take_) + "); BEGIN";
+  PGresult* r = exec_plain(begin.c_str());
+  if (!succeeded(r)) fail(r, "BEGIN");
+  PQclear(r);
+  if (lock_to_take_) lock_held_ = std::exchange(lock_to_take_, std::nullopt);
 }
 
 void Database::lock_with_next_begin(std::int64_t key) { lock_to_take_ = key; }
@@ -213,6 +296,7 @@ void Database::unlock_soon(std::int64_t key) {
 
 void Database::run_script(const std::string& sql) {
   ensure_connected();
+  if (begin_pending_) begin_now();
   PGresult* r = PQexec(conn_.get(), sql.c_str());
   if (!succeeded(r)) fail(r, "script");
   PQclear(r);

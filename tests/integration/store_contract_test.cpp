@@ -467,4 +467,37 @@ TEST(SqliteStore, LockHeldPastTheBusyTimeoutIsServiceUnavailable) {
   EXPECT_TRUE(impatient.storage->ping());
 }
 
+// PostgreSQL only: a writer kept waiting for a user's turn past the statement
+// timeout gets the 503 and changes nothing; its connection (the lock, BEGIN
+// and the write travel in one pipeline) is usable again right after.
+TEST(PgStore, TurnHeldPastTheStatementTimeoutIsServiceUnavailable) {
+  FreshDatabase db(Backend::postgres);
+  Opened holder(db.url(), 5000);
+  holder.storage->migrate();
+  UserStore& held = holder.storage->users();
+  User u = held.create("tess", "hash");
+  held.hold_changes(u.id);
+  ASSERT_EQ(held.rename(u.id, "tess_2", std::nullopt).outcome, RenameOutcome::renamed);
+
+  // The URL's libpq options (the schema) replace the configured timeout: the
+  // timeout joins them there; they come last in FreshDatabase's URL.
+  Opened impatient(db.url() + "%20-cstatement_timeout%3D200", 5000);
+  UserStore& waiting = impatient.storage->users();
+  waiting.hold_changes(u.id);
+  EXPECT_EQ(error_of([&] { waiting.rename(u.id, "tess_3", std::nullopt); }),
+            ErrorCode::database_unavailable);
+  waiting.release_changes(u.id);
+  held.release_changes(u.id);
+  EXPECT_EQ(waiting.find(u.id)->username, "tess_2");
+
+  waiting.hold_changes(u.id);
+  EXPECT_EQ(waiting.rename(u.id, "tess_4", std::nullopt).outcome, RenameOutcome::renamed);
+  waiting.release_changes(u.id);
+  // Neither lock outlived its turn: the first writer's turn comes at once.
+  held.hold_changes(u.id);
+  EXPECT_EQ(held.rename(u.id, "tess_5", std::nullopt).outcome, RenameOutcome::renamed);
+  held.release_changes(u.id);
+  EXPECT_EQ(waiting.find(u.id)->username, "tess_5");
+}
+
 }  // namespace

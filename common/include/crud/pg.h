@@ -70,12 +70,14 @@ class Database {
   // A statement that may change data: never retried once it was sent.
   Rows execute(const Statement& stmt, const std::vector<Param>& params);
   // Runs body inside BEGIN/COMMIT; any exception rolls back and propagates.
+  // BEGIN travels with body's first statement; a body that runs none sends
+  // nothing.
   // A transaction PostgreSQL aborted as a deadlock victim or a serialization
   // failure is run again (up to kTransactionAttempts times in all), so body
   // must set every result it produces on each run.
   void transaction(const std::function<void()>& body);
   // A session-level advisory lock on `key`, taken in the same round trip as
-  // the next transaction's BEGIN and held (through a rollback too) until
+  // the next transaction's BEGIN (and first statement) and held (through a rollback too) until
   // unlock_soon. Nothing is taken when no transaction follows.
   void lock_with_next_begin(std::int64_t key);
   // Releases that lock without waiting for the answer, which is read before
@@ -92,6 +94,9 @@ class Database {
   enum class Retry { once, never };
   Rows run(const Statement& stmt, const std::vector<Param>& params, Retry retry);
   PGresult* send(const Statement& stmt, const std::vector<Param>& params);
+  PGresult* send_with_begin(const Statement& stmt, const std::vector<Param>& params);
+  void leave_pipeline();
+  void begin_now();
   PGresult* exec_plain(const char* sql);
   void ensure_connected();
   void read_unlock_answer();
@@ -106,6 +111,7 @@ class Database {
   std::unique_ptr<PGconn, Finish> conn_;
   std::set<std::string> prepared_;
   bool in_transaction_ = false;
+  bool begin_pending_ = false;                // BEGIN goes with the next statement
   std::optional<std::int64_t> lock_to_take_;  // with the next BEGIN
   std::optional<std::int64_t> lock_held_;
   bool unlock_unread_ = false;      // an unlock's answer is still on the wire
