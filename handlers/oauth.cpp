@@ -1,13 +1,17 @@
 // Sign-in with OpenID Connect providers (docs/oidc.md), one executable for
 // its few, rarely called routes:
 //   GET    /api/oauth/providers            the configured providers (UI buttons)
-//   GET    /api/oauth/{provider}/start     302 to the provider (?link=1: link to the caller)
+//   GET    /api/oauth/{provider}/start     302 to the provider (?link=1: link to the caller,
+//                                          ?tokens=1: an API client's sign-in, no session)
 //   GET    /api/oauth/{provider}/callback  back from the provider: log in (or link)
 //   GET    /api/me/identities              the caller's linked providers
 //   DELETE /api/me/identities/{provider}   unlink, unless it is the last way to log in
+// A browser navigating to start or callback gets a refusal as a page.
 #include <cstdio>
 #include <ctime>
+#include <optional>
 
+#include "crud/error_page.h"
 #include "crud/id_token.h"
 #include "crud/identity_store.h"
 #include "crud/json.h"
@@ -51,21 +55,67 @@ static Response list_providers() {
   return json_response(200, w.str());
 }
 
+constexpr WayBack kBackToLogin{"/#/login", "Back to log in"};
+constexpr WayBack kBackToSecurity{"/#/security", "Back to your security settings"};
+
+// Runs a route people reach by navigating (a link, the provider's redirect):
+// a browser gets a refusal as a page leading back into the UI, an API
+// client the JSON error.
+template <typename Route>
+static Response navigation(const Request& req, Context& ctx, WayBack back, Route route) {
+  try {
+    return route();
+  } catch (const ApiError& e) {
+    if (!prefers_html(req.header("Accept"))) throw;
+    ctx.metrics.error(e.code());
+    return error_page(e, req.request_id, back);
+  }
+}
+
+// An API client's sign-in (?tokens=1) ends in the token pair; it cannot link.
+static bool api_client_sign_in(const Request& req, bool linking) {
+  std::string tokens = query_value(req, "tokens");
+  if (tokens.empty()) return false;
+  if (tokens != "1") throw ApiError(ErrorCode::invalid_query, "tokens", "invalid");
+  if (linking) throw ApiError(ErrorCode::invalid_query, "tokens", "not_with_link");
+  return true;
+}
+
+// Whether the raw query asks to link; only picks an error page's way back,
+// so it never throws on a malformed query (the route itself refuses that).
+static bool asks_to_link(const Request& req) {
+  std::string_view query = req.query;
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    if (query.substr(0, amp) == "link=1") return true;
+    query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
+  }
+  return false;
+}
+
 static Response start(const Request& req, Context& ctx, const OidcProvider& provider) {
+  bool linking = query_value(req, "link") == "1";
+  bool api_client = api_client_sign_in(req, linking);
   // Linking needs the signed-in caller; the flow remembers who it was.
-  std::int64_t link_user_id = query_value(req, "link") == "1" ? require_caller(req, ctx).id : 0;
+  std::int64_t link_user_id = linking ? require_caller(req, ctx).id : 0;
   ProviderEndpoints endpoints = discover(provider, back_channel(), now());
-  SignInFlow flow = new_sign_in_flow(provider.name, now(), settings().flow_ttl_s, link_user_id);
+  SignInFlow flow =
+      new_sign_in_flow(provider.name, now(), settings().flow_ttl_s, link_user_id, api_client);
   return redirect(authorization_url(provider, endpoints, flow))
       .with_header("Set-Cookie", sign_in_cookie(seal_flow(flow, sign_in_box(ctx.session_key)),
                                                 settings().flow_ttl_s));
 }
 
+// The flow sealed in this browser's cookie, if any (not yet checked).
+static std::optional<SignInFlow> sealed_flow(const Request& req, Context& ctx) {
+  auto cookie = request_cookie(req, kSignInCookie);
+  return cookie ? open_flow(*cookie, sign_in_box(ctx.session_key)) : std::nullopt;
+}
+
 // The flow this callback belongs to: sealed in this browser's cookie, for this
 // provider, with the state the provider echoed, and not expired.
-static SignInFlow flow_of_callback(const Request& req, Context& ctx, const OidcProvider& provider) {
-  auto cookie = request_cookie(req, kSignInCookie);
-  auto flow = cookie ? open_flow(*cookie, sign_in_box(ctx.session_key)) : std::nullopt;
+static SignInFlow flow_of_callback(const Request& req, const std::optional<SignInFlow>& flow,
+                                   const OidcProvider& provider) {
   std::string state = query_value(req, "state");
   if (!flow || flow->provider != provider.name || state.empty() || state != flow->state)
     throw ApiError(ErrorCode::sign_in_state_mismatch);
@@ -73,8 +123,9 @@ static SignInFlow flow_of_callback(const Request& req, Context& ctx, const OidcP
   return *flow;
 }
 
-static Response callback(const Request& req, Context& ctx, const OidcProvider& provider) {
-  SignInFlow flow = flow_of_callback(req, ctx, provider);
+static Response callback(const Request& req, Context& ctx, const OidcProvider& provider,
+                         const std::optional<SignInFlow>& sealed) {
+  SignInFlow flow = flow_of_callback(req, sealed, provider);
   std::string code = query_value(req, "code");
   if (!query_value(req, "error").empty() || code.empty())
     throw ApiError(ErrorCode::sign_in_refused);
@@ -101,6 +152,10 @@ static Response callback(const Request& req, Context& ctx, const OidcProvider& p
   if (!user) throw ApiError(ErrorCode::unauthorized);  // deleted meanwhile
   ctx.caller_id = id;
   ctx.metrics.count(Counter::logins_succeeded);
+  // An API client gets what POST /api/login answers: the pair, no session.
+  if (flow.api_client)
+    return token_response(ctx, issue_tokens(ctx, id, user->role, user->token_version, false))
+        .with_header("Set-Cookie", clear_flow);
   IssuedTokens tokens = issue_tokens(ctx, id, user->role, user->token_version, true);
   // Logged in exactly as by password: the session cookie, and the CSRF token
   // handed to the page in the fragment (never sent to a server, then erased).
@@ -156,9 +211,16 @@ static Response oauth(const Request& req, Context& ctx) {
   auto slash = rest.find('/');
   if (!starts_with(req.path, oauth_prefix) || slash == std::string_view::npos)
     throw ApiError(ErrorCode::not_found);
-  const OidcProvider& provider = provider_named(rest.substr(0, slash));
-  if (rest.substr(slash) == "/start") return start(req, ctx, provider);
-  if (rest.substr(slash) == "/callback") return callback(req, ctx, provider);
+  std::string_view name = rest.substr(0, slash), step = rest.substr(slash);
+  if (step == "/start")
+    return navigation(req, ctx, asks_to_link(req) ? kBackToSecurity : kBackToLogin,
+                      [&] { return start(req, ctx, provider_named(name)); });
+  if (step == "/callback") {
+    std::optional<SignInFlow> sealed = sealed_flow(req, ctx);
+    bool linking = sealed && sealed->link_user_id > 0;
+    return navigation(req, ctx, linking ? kBackToSecurity : kBackToLogin,
+                      [&] { return callback(req, ctx, provider_named(name), sealed); });
+  }
   throw ApiError(ErrorCode::not_found);
 }
 

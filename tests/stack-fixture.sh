@@ -59,12 +59,14 @@ case "$action" in
     # Sign-in with a local OpenID Connect provider, which the sign-in tests
     # start (tests/browser/oidc.test.js) on this port with this certificate,
     # from a test CA the service trusts; down meanwhile, nothing else minds.
+    # A short flow lifetime lets the test see a sign-in expire; a sign-in
+    # through the provider's pages takes a few seconds.
     oidc_port=$(free_port)
     make_oidc_certificate "$dir/oidc"
     export OIDC_PROVIDERS=local OIDC_LOCAL_ISSUER=https://127.0.0.1:$oidc_port \
       OIDC_LOCAL_CLIENT_ID=crud-test OIDC_LOCAL_CLIENT_SECRET=$(openssl rand -hex 16) \
       OIDC_LOCAL_LABEL="Test provider" OIDC_REDIRECT_BASE_URL=http://127.0.0.1:$port \
-      OIDC_CA_FILE=$dir/oidc/ca.pem OIDC_TIMEOUT_S=3
+      OIDC_CA_FILE=$dir/oidc/ca.pem OIDC_TIMEOUT_S=3 OIDC_FLOW_TTL_S=20
     echo "STACK_DIR=$dir" >"$state"  # lets `down` clean up even a failed start
     "$repo/scripts/stack" up >"$dir/stack-up.log" 2>&1 || { cat "$dir/stack-up.log"; exit 1; }
     {
@@ -80,6 +82,7 @@ case "$action" in
       echo "OIDC_REDIRECT_URI=$OIDC_REDIRECT_BASE_URL/api/oauth/local/callback"
       echo "OIDC_CERT=$dir/oidc/server.pem"
       echo "OIDC_KEY=$dir/oidc/server.key"
+      echo "OIDC_FLOW_TTL_S=$OIDC_FLOW_TTL_S"
       "$repo/scripts/stack" env  # after `up`: the database password exists now
     } >>"$state"
     echo "test stack up at http://127.0.0.1:$port ($dir)"

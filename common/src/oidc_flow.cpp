@@ -20,9 +20,9 @@ namespace crud {
 constexpr std::int64_t kDiscoveryTtlS = 3600;
 
 SignInFlow new_sign_in_flow(const std::string& provider, std::int64_t now, int ttl_s,
-                            std::int64_t link_user_id) {
-  return SignInFlow{provider,       random_token(), random_token(),
-                    random_token(), now + ttl_s,    link_user_id};
+                            std::int64_t link_user_id, bool api_client) {
+  return SignInFlow{provider,    random_token(), random_token(), random_token(),
+                    now + ttl_s, link_user_id,   api_client};
 }
 
 SecretBox sign_in_box(std::string_view session_key) {
@@ -43,7 +43,7 @@ SecretBox sign_in_box(std::string_view session_key) {
 std::string seal_flow(const SignInFlow& flow, const SecretBox& box) {
   return box.seal(flow.provider + "\n" + flow.state + "\n" + flow.nonce + "\n" +
                   flow.code_verifier + "\n" + std::to_string(flow.expires_at) + "\n" +
-                  std::to_string(flow.link_user_id));
+                  std::to_string(flow.link_user_id) + "\n" + (flow.api_client ? "1" : "0"));
 }
 
 std::optional<SignInFlow> open_flow(std::string_view sealed, const SecretBox& box) {
@@ -54,11 +54,12 @@ std::optional<SignInFlow> open_flow(std::string_view sealed, const SecretBox& bo
   for (std::size_t nl; (nl = text->find('\n', start)) != std::string::npos; start = nl + 1)
     parts.push_back(text->substr(start, nl - start));
   parts.push_back(text->substr(start));
-  if (parts.size() != 6) return std::nullopt;
+  if (parts.size() != 7) return std::nullopt;
   auto expires_at = parse_decimal(parts[4]);
   auto link_user_id = parse_decimal(parts[5]);
-  if (!expires_at || !link_user_id) return std::nullopt;
-  return SignInFlow{parts[0], parts[1], parts[2], parts[3], *expires_at, *link_user_id};
+  if (!expires_at || !link_user_id || (parts[6] != "0" && parts[6] != "1")) return std::nullopt;
+  return SignInFlow{parts[0],    parts[1],      parts[2],       parts[3],
+                    *expires_at, *link_user_id, parts[6] == "1"};
 }
 
 std::string sign_in_cookie(const std::string& sealed, int max_age_s) {

@@ -1,19 +1,22 @@
 // Sign-in with an OpenID Connect provider, end to end: a real provider
 // (oidc-provider, tests/browser/oidc-provider.js) over HTTPS with the test
 // CA, the web UI's provider button in headless Chromium, the service's
-// back-channel code exchange. Then the ways a sign-in must fail, each
-// leaving no account behind: provider down, wrong state, a code replayed,
-// a code carried to another browser, a code altered.
+// back-channel code exchange; an API client's sign-in that ends in a token
+// pair. Then the ways a sign-in must fail, each shown to the browser as the
+// service's error page and leaving no account behind: provider down, wrong
+// state, a code replayed, a code carried to another browser, a code altered,
+// a sign-in that took too long, a link to a provider account already taken.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PASSWORD, logIn, register, uniqueName } from './actions.js';
 import { criticalA11yFindings, launch, openPage, screenshots } from './browser.js';
 import { startProvider } from './oidc-provider.js';
 import { stackEnv } from '../stack-env.mjs';
 
 const env = stackEnv(['BASE_URL', 'DATABASE_URL', 'OIDC_PORT', 'OIDC_ISSUER', 'OIDC_CLIENT_ID',
-  'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI', 'OIDC_CERT', 'OIDC_KEY']);
+  'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI', 'OIDC_CERT', 'OIDC_KEY', 'OIDC_FLOW_TTL_S']);
 const CALLBACK = (url) => url.pathname === '/api/oauth/local/callback';
 const FLOW_COOKIE = '__Host-sign-in';
 let browser;
@@ -54,13 +57,28 @@ async function atProvider(page, sub) {
   await page.getByRole('button', { name: 'Continue' }).click();
 }
 
-// Signs in at the provider as `sub` from the login view and returns the
-// callback URL the provider sent the browser to, unspent: the flow cookie is
-// held back meanwhile, so the service refuses that first visit (no flow in
-// this browser) before touching the code; then the cookie is put back.
-async function signInAtProvider(page, sub) {
-  await page.goto('/#/login');
-  await page.getByRole('link', { name: 'Test provider' }).click();
+// The refusal the page shows: the service's error page, with its status,
+// code and message (the heading).
+async function shownError(page) {
+  return {
+    status: Number(await page.locator('#error-status').innerText()),
+    code: await page.locator('#error-code').innerText(),
+    message: await page.getByRole('heading', { level: 1 }).innerText(),
+  };
+}
+
+// Signs in at the provider as `sub` (from the login view's button, or from
+// `start`) and returns the callback URL the provider sent the browser to,
+// unspent: the flow cookie is held back meanwhile, so the service refuses
+// that first visit (no flow in this browser) before touching the code; then
+// the cookie is put back.
+async function signInAtProvider(page, sub, start) {
+  if (start) {
+    await page.goto(start);
+  } else {
+    await page.goto('/#/login');
+    await page.getByRole('link', { name: 'Test provider' }).click();
+  }
   await page.locator('input[name=login]').waitFor();
   const flow = (await page.context().cookies()).find((c) => c.name === FLOW_COOKIE);
   assert.ok(flow, 'the start set the flow cookie');
@@ -70,17 +88,29 @@ async function signInAtProvider(page, sub) {
   await atProvider(page, sub);
   await page.waitForURL(CALLBACK);
   const callback = page.url();
-  const body = JSON.parse(await page.locator('body').innerText());
-  assert.equal(body.error.code, 'sign_in_state_mismatch', 'refused without the flow cookie');
+  assert.equal((await shownError(page)).code, 'sign_in_state_mismatch', 'refused without the flow cookie');
   await page.context().addCookies([flow]);
   return callback;
 }
 
-// Goes to a URL and returns the status and the JSON error's code and message.
+// Goes to a URL and returns the status, code and message of the error page
+// the browser gets; the page shows the status it was answered with, and
+// allows nothing to run or load.
 async function errorAt(page, url) {
   const response = await page.goto(url);
-  const body = JSON.parse(await page.locator('body').innerText());
-  return { status: response.status(), code: body.error?.code, message: body.error?.message };
+  const headers = response.headers();
+  assert.match(headers['content-type'], /^text\/html; charset=utf-8$/, 'a page, not JSON');
+  assert.match(headers['content-security-policy'], /^default-src 'none';/);
+  const shown = await shownError(page);
+  assert.equal(shown.status, response.status(), 'the page shows the status');
+  return { ...shown, status: response.status() };
+}
+
+// The JSON error an API client (Accept: application/json) with this
+// browser's cookies gets at a URL.
+async function jsonErrorAt(page, url) {
+  const response = await page.request.get(url, { headers: { Accept: 'application/json' } });
+  return { status: response.status(), code: (await response.json()).error?.code };
 }
 
 function withParam(url, name, value) {
@@ -150,6 +180,9 @@ test('a wrong state, a replayed code and an altered code are refused', async () 
   const wrongState = await errorAt(page, withParam(callback, 'state', 'forged'));
   assert.equal(wrongState.status, 400);
   assert.equal(wrongState.code, 'sign_in_state_mismatch');
+  assert.equal(wrongState.message, 'This sign-in did not start in this browser or was already used; start it again.');
+  assert.deepEqual(await jsonErrorAt(page, withParam(callback, 'state', 'forged')),
+    { status: 400, code: 'sign_in_state_mismatch' }, 'an API client still gets JSON');
   const noState = new URL(callback);
   noState.searchParams.delete('state');
   assert.equal((await errorAt(page, noState.toString())).code, 'sign_in_state_mismatch');
@@ -158,6 +191,12 @@ test('a wrong state, a replayed code and an altered code are refused', async () 
   assert.equal(altered.code, 'sign_in_refused');
   const denied = await errorAt(page, withParam(callback, 'error', 'access_denied'));
   assert.equal(denied.code, 'sign_in_refused');
+  const injected = await errorAt(page, withParam(withParam(callback, 'error', '<script>alert(1)</script>'),
+    'state', '"><img src=x onerror=alert(2)>'));
+  assert.equal(injected.code, 'sign_in_state_mismatch');
+  assert.equal(await page.locator('script, img').count(), 0, 'nothing of the request is markup');
+  await page.getByRole('link', { name: 'Back to log in' }).click();
+  await page.getByRole('heading', { name: 'Log in' }).waitFor();
   assert.deepEqual(accountsOf(sub), { users: 0, links: 0 }, 'no account after refused callbacks');
 
   // The altered code spent nothing: the true one still works, once.
@@ -241,6 +280,99 @@ test('an account made by a provider keeps its last way to log in, has no passwor
   });
   assert.equal(deleted, 204);
   assert.deepEqual(accountsOf(sub), { users: 0, links: 0 });
+  await page.context().close();
+});
+
+test('an API client signs in for the token pair of POST /api/login, with no session', async () => {
+  const sub = uniqueName('oidcapi');
+  const page = await newPage();
+  const callback = await signInAtProvider(page, sub, '/api/oauth/local/start?tokens=1');
+  const response = await page.goto(callback);
+  assert.equal(response.status(), 200);
+  const tokens = await response.json();
+  assert.deepEqual(Object.keys(tokens).sort(), ['access_token', 'expires_in', 'refresh_token', 'token_type'],
+    "login's shape, no csrf_token");
+  assert.equal(tokens.token_type, 'Bearer');
+  assert.equal(tokens.expires_in, 900);
+  const cookies = (await page.context().cookies()).map((c) => c.name);
+  assert.equal(cookies.includes('__Host-session'), false, 'no browser session');
+  assert.equal(cookies.includes(FLOW_COOKIE), false, 'the flow is spent');
+  assert.deepEqual(accountsOf(sub), { users: 1, links: 1 });
+  await page.context().close();
+
+  // The pair works like a password login's, from a client without cookies.
+  const me = async (accessToken) => {
+    const res = await fetch(`${env.BASE_URL}/api/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
+    return { status: res.status, username: (await res.json()).username };
+  };
+  assert.deepEqual(await me(tokens.access_token), { status: 200, username: sub });
+  const refreshed = await fetch(`${env.BASE_URL}/api/token/refresh`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ refresh_token: tokens.refresh_token }),
+  });
+  assert.equal(refreshed.status, 200);
+  const pair = await refreshed.json();
+  assert.notEqual(pair.refresh_token, tokens.refresh_token, 'a new refresh token');
+  assert.deepEqual(await me(pair.access_token), { status: 200, username: sub });
+});
+
+test('an API client sign-in is refused with a clear error for a bad tokens value or with link', async () => {
+  const page = await newPage();
+  const bad = await errorAt(page, '/api/oauth/local/start?tokens=yes');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.code, 'invalid_query');
+  const withLink = await errorAt(page, '/api/oauth/local/start?tokens=1&link=1');
+  assert.equal(withLink.code, 'invalid_query');
+  assert.equal((await page.context().cookies()).some((c) => c.name === FLOW_COOKIE), false, 'no flow started');
+  await page.context().close();
+});
+
+test('a sign-in that took longer than OIDC_FLOW_TTL_S is refused as expired, nothing is created', async () => {
+  const sub = uniqueName('oidcslow');
+  const page = await newPage();
+  const callback = await signInAtProvider(page, sub);
+  const flow = (await page.context().cookies()).find((c) => c.name === FLOW_COOKIE);
+  await sleep((Number(env.OIDC_FLOW_TTL_S) + 1) * 1000);
+  const gone = await errorAt(page, callback);
+  assert.equal(gone.code, 'sign_in_state_mismatch', 'the browser dropped the cookie at its Max-Age');
+  // A browser that kept it (its clock behind, say) gets no further: the
+  // sealed flow carries its own expiry.
+  await page.context().addCookies([{ ...flow, expires: -1 }]);
+  const expired = await errorAt(page, callback);
+  assert.equal(expired.status, 400);
+  assert.equal(expired.code, 'sign_in_expired');
+  assert.equal(expired.message, 'The sign-in took too long; start it again.');
+  assert.deepEqual(accountsOf(sub), { users: 0, links: 0 });
+  await page.context().close();
+});
+
+test('linking a provider account that signs in to another user shows why, and leads back', async () => {
+  const sub = uniqueName('oidctaken');
+  const first = await newPage();
+  await first.goto(await signInAtProvider(first, sub));
+  await first.waitForURL('**/#/users');
+  await first.context().close();
+
+  const username = uniqueName('oidclinker');
+  const page = await newPage();
+  await register(page, username);
+  await page.getByText(`Account ${username} created`).waitFor();
+  await logIn(page, username);
+  await page.getByRole('heading', { name: 'All users' }).waitFor();
+  await page.goto('/#/security');
+  await page.getByRole('link', { name: 'Link Test provider' }).click();
+  await atProvider(page, sub);
+  await page.waitForURL(CALLBACK);
+  assert.deepEqual(await shownError(page), {
+    status: 409, code: 'identity_taken', message: 'That provider account already signs in to another user.',
+  });
+  assert.deepEqual(await criticalA11yFindings(page), [], 'axe-core on the error page');
+  await screenshots(page, 'sign-in-error');
+  assert.equal(linkedUsername(sub), sub, "still the first account's");
+  await page.getByRole('link', { name: 'Back to your security settings' }).click();
+  await page.getByRole('link', { name: 'Link Test provider' }).waitFor();
+  assert.deepEqual(page.problems, []);
   await page.context().close();
 });
 

@@ -269,9 +269,17 @@ test('sign-in providers: /api/oauth/* and /api/me/identities', async () => {
   const start = 'GET /api/oauth/{provider}/start';
   await check(start, 404, { path: '/api/oauth/nosuch/start', code: 'unknown_provider' });
   await check(start, 401, { path: '/api/oauth/local/start?link=1', code: 'unauthorized' });
+  await check(start, 400, { path: '/api/oauth/local/start?tokens=yes', code: 'invalid_query' });
+  await check(start, 400, { path: '/api/oauth/local/start?tokens=1&link=1', code: 'invalid_query' });
   const callback = 'GET /api/oauth/{provider}/callback';
   await check(callback, 404, { path: '/api/oauth/nosuch/callback?state=x&code=y', code: 'unknown_provider' });
   await check(callback, 400, { path: '/api/oauth/local/callback?state=x&code=y', code: 'sign_in_state_mismatch' });
+  // A browser's navigation gets the same refusal as a page.
+  const page = await check(callback, 400, {
+    path: '/api/oauth/local/callback?state=x&code=y', headers: { Accept: 'text/html,*/*;q=0.8' },
+  });
+  assert.match(page.headers.get('content-type'), /^text\/html/);
+  assert.match(page.text, /<code id="error-code">sign_in_state_mismatch<\/code>/);
 
   const me = await loggedInWithSession();
   const listed = await check('GET /api/me/identities', 200, { token: me.token });

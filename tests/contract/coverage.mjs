@@ -11,6 +11,7 @@ export const UNREACHABLE = {
   'GET /metrics 403': 'only for addresses outside localhost and the private networks; the test runs on localhost',
   'GET /api/oauth/{provider}/start 302': 'a sign-in at a running provider: tests/browser/oidc.test.js runs one and produces it',
   'GET /api/oauth/{provider}/start 502': 'the provider down before any worker fetched its discovery document: tests/browser/oidc.test.js',
+  'GET /api/oauth/{provider}/callback 200': "an API client's sign-in at a running provider: tests/browser/oidc.test.js runs one and produces it",
   'GET /api/oauth/{provider}/callback 302': 'a sign-in at a running provider: tests/browser/oidc.test.js runs one and produces it',
   'GET /api/oauth/{provider}/callback 401': 'a sign-in at a running provider: tests/browser/oidc.test.js runs one and produces it',
   'GET /api/oauth/{provider}/callback 409': 'linking needs a provider sign-in (tests/browser/oidc.test.js)',

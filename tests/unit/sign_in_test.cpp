@@ -18,7 +18,7 @@ const std::string kSessionKey(32, 'k');
 
 TEST(SignInFlow, SealsAndOpensUnderItsOwnKey) {
   ASSERT_GE(sodium_init(), 0);
-  SignInFlow flow = new_sign_in_flow("google", 1000, 600, 42);
+  SignInFlow flow = new_sign_in_flow("google", 1000, 600, 42, false);
   EXPECT_EQ(flow.expires_at, 1600);
   EXPECT_NE(flow.state, flow.nonce);
   EXPECT_NE(flow.nonce, flow.code_verifier);
@@ -32,12 +32,22 @@ TEST(SignInFlow, SealsAndOpensUnderItsOwnKey) {
   EXPECT_EQ(opened->code_verifier, flow.code_verifier);
   EXPECT_EQ(opened->expires_at, 1600);
   EXPECT_EQ(opened->link_user_id, 42);
+  EXPECT_FALSE(opened->api_client);
 
   EXPECT_FALSE(open_flow(sealed, sign_in_box(std::string(32, 'x')))) << "another secret";
   std::string tampered = sealed;
   tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
   EXPECT_FALSE(open_flow(tampered, sign_in_box(kSessionKey))) << "altered";
   EXPECT_FALSE(open_flow("", sign_in_box(kSessionKey))) << "empty";
+}
+
+TEST(SignInFlow, RemembersAnApiClientsSignIn) {
+  ASSERT_GE(sodium_init(), 0);
+  SignInFlow flow = new_sign_in_flow("google", 1000, 600, 0, true);
+  auto opened = open_flow(seal_flow(flow, sign_in_box(kSessionKey)), sign_in_box(kSessionKey));
+  ASSERT_TRUE(opened);
+  EXPECT_TRUE(opened->api_client);
+  EXPECT_EQ(opened->link_user_id, 0);
 }
 
 TEST(SignInFlow, CookieIsHostOnlyHttpOnlyAndLax) {

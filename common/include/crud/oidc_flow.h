@@ -24,13 +24,14 @@ struct SignInFlow {
   std::string code_verifier;  // PKCE: only its SHA-256 went to the provider
   std::int64_t expires_at = 0;
   std::int64_t link_user_id = 0;  // > 0: link to this signed-in user instead of logging in
+  bool api_client = false;        // answer login's token pair as JSON, no browser session
 };
 
 constexpr std::string_view kSignInCookie = "__Host-sign-in";
 
 // A new flow with fresh random state, nonce and verifier.
 SignInFlow new_sign_in_flow(const std::string& provider, std::int64_t now, int ttl_s,
-                            std::int64_t link_user_id);
+                            std::int64_t link_user_id, bool api_client);
 // The box sealing flow cookies, under a key derived from SESSION_SECRET.
 SecretBox sign_in_box(std::string_view session_key);
 std::string seal_flow(const SignInFlow& flow, const SecretBox& box);

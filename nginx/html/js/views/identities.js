@@ -1,6 +1,8 @@
 // The security page's sign-in providers: each configured provider with a
 // link button (a sign-in at the provider that links instead of logging in)
-// or, when linked, an unlink button. Hidden when no provider is configured.
+// or, when linked, an unlink button. Hidden when no provider is configured;
+// when they cannot be read, the section says why. A link that fails at the
+// provider ends on the service's error page, which leads back here.
 import { api } from '../api.js';
 import { showError, whileBusy } from '../forms.js';
 import { go, leaveNotice } from '../page.js';
@@ -38,8 +40,11 @@ export async function showIdentities(view) {
     const [all, mine] = await Promise.all([api('GET', '/api/oauth/providers'), api('GET', '/api/me/identities')]);
     providers = all.data.providers;
     linked = new Set(mine.data.identities.map((identity) => identity.provider));
-  } catch {
-    return; // the section stays hidden
+  } catch (error) {
+    const section = view.querySelector('[data-identities]');
+    section.hidden = false;
+    showError(section, error);
+    return;
   }
   const list = view.querySelector('[data-identity-list]');
   for (const provider of providers) {
