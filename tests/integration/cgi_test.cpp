@@ -287,9 +287,9 @@ TEST_P(CgiWithoutSetting, ExitsNonZeroWithOneLineNamingIt) {
 // A handler installed without its store module (docs/cgi.md) stops at start
 // with one line naming the module, instead of failing at its first query.
 TEST(CgiStoreModule, MissingModuleStopsWithOneLineNamingIt) {
-  char folder[] = "/tmp/cgi-module-XXXXXX";
-  ASSERT_NE(mkdtemp(folder), nullptr);
-  const std::string lone = std::string(folder) + "/health";
+  std::string folder = (std::filesystem::temp_directory_path() / "cgi-module-XXXXXX").string();
+  ASSERT_NE(mkdtemp(folder.data()), nullptr);
+  const std::string lone = folder + "/health";
   std::filesystem::copy_file(handler("health"), lone);
   const auto run = run_process({lone}, cgi_env("GET", "/healthz"), "", kTimeout);
   std::filesystem::remove_all(folder);
