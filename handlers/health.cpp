@@ -1,6 +1,6 @@
 // GET /healthz (the process answers) and GET /readyz (the database answers,
-// PostgreSQL or SQLite; Redis down or a dead worker pool is "degraded" but
-// still ready; no Redis configured is "off", not degraded).
+// PostgreSQL or SQLite, named in "database"; Redis down or a dead worker pool
+// is "degraded" but still ready; no Redis configured is "off", not degraded).
 #include "crud/json.h"
 #include "crud/pool_probe.h"
 #include "crud/serve.h"
@@ -22,6 +22,7 @@ static Response health(const Request& req, Context& ctx) {
   JsonWriter w;
   w.begin_object()
       .field("status", degraded ? "degraded" : "ready")
+      .field("database", database)
       .field(database, "up")
       .field("redis", redis)
       .key("pools_down")

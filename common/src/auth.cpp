@@ -11,7 +11,6 @@
 #include "crud/jwt.h"
 #include "crud/serve.h"
 #include "crud/text.h"
-#include "crud/totp.h"
 
 namespace crud {
 
@@ -144,16 +143,6 @@ Caller require_caller(const Request& req, Context& ctx) {
   Caller caller = identify_caller(req, ctx);
   ctx.caller_id = caller.id;
   return caller;
-}
-
-bool accept_second_factor(Context& ctx, const Credentials& user, const std::string& code) {
-  if (auto secret = ctx.totp_box.open(user.totp_secret)) {
-    auto step = verify_totp(*secret, code, static_cast<std::int64_t>(std::time(nullptr)),
-                            user.totp_last_step);
-    if (step && ctx.auth.claim_totp_step(user.id, *step)) return true;
-  }
-  auto recovery = normalize_recovery_code(code);
-  return recovery && ctx.auth.use_recovery_code(user.id, sha256_hex(*recovery));
 }
 
 void require_self_or_admin(const Caller& caller, std::int64_t id) {

@@ -6,9 +6,9 @@
 #include <cstdlib>
 
 #include "crud/config_file.h"
+#include "crud/database_url.h"
 #include "crud/internal_http.h"
 #include "crud/redis.h"
-#include "crud/sqlite.h"
 #include "crud/text.h"
 
 namespace crud {
@@ -45,9 +45,7 @@ Config Config::from_env() {
   c.database_url = env_or("DATABASE_URL", "");
   if (c.database_url.empty())
     throw ConfigError("DATABASE_URL is required (e.g. postgresql://user:pass@host/db)");
-  bool postgres =
-      starts_with(c.database_url, "postgresql://") || starts_with(c.database_url, "postgres://");
-  if (!postgres && !sqlite_path(c.database_url))
+  if (!is_postgres_url(c.database_url) && !sqlite_path(c.database_url))
     throw ConfigError("DATABASE_URL must be postgresql://... or sqlite:///absolute/path/users.db");
   c.redis_url = env_or("REDIS_URL", "");
   if (!c.redis_url.empty() && !parse_redis_url(c.redis_url))

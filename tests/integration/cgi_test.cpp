@@ -2,11 +2,12 @@
 // request in its environment and body on stdin (as Apache mod_cgi does), must
 // answer with a CGI response on stdout, read exactly CONTENT_LENGTH bytes, and
 // refuse to start without its required configuration (database and the
-// authentication secrets).
+// authentication secrets, and the store module beside it).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -281,6 +282,20 @@ TEST_P(CgiWithoutSetting, ExitsNonZeroWithOneLineNamingIt) {
   }
   EXPECT_FALSE(message.empty());
   EXPECT_EQ(message.find('\n'), std::string::npos) << "want one line\n" << run.describe();
+}
+
+// A handler installed without its store module (docs/cgi.md) stops at start
+// with one line naming the module, instead of failing at its first query.
+TEST(CgiStoreModule, MissingModuleStopsWithOneLineNamingIt) {
+  std::string folder = (std::filesystem::temp_directory_path() / "cgi-module-XXXXXX").string();
+  ASSERT_NE(mkdtemp(folder.data()), nullptr);
+  const std::string lone = folder + "/health";
+  std::filesystem::copy_file(handler("health"), lone);
+  const auto run = run_process({lone}, cgi_env("GET", "/healthz"), "", kTimeout);
+  std::filesystem::remove_all(folder);
+  EXPECT_EQ(run.exit_code, 2) << run.describe();
+  EXPECT_NE(run.err.find("crud_store_postgres.so not found"), std::string::npos) << run.describe();
+  EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << "want one line\n" << run.describe();
 }
 
 INSTANTIATE_TEST_SUITE_P(Handlers, CgiWithoutSetting,

@@ -77,7 +77,7 @@ TEST_F(SqliteCgi, RegistersAndRefusesTheNameInAnotherCase) {
 TEST_F(SqliteCgi, ReadyzNamesTheStoreAndRedisOff) {
   auto ready = cgi("health", "GET", "/readyz");
   EXPECT_TRUE(contains(ready.out, "Status: 200")) << ready.describe();
-  EXPECT_TRUE(contains(ready.out, R"("sqlite":"up")")) << ready.describe();
+  EXPECT_TRUE(contains(ready.out, R"("database":"sqlite","sqlite":"up")")) << ready.describe();
   EXPECT_TRUE(contains(ready.out, R"("redis":"off")")) << ready.describe();
 }
 

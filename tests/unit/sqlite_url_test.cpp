@@ -1,8 +1,8 @@
 // DATABASE_URL's sqlite:/// form, and the two migration sets staying aligned.
 #include <gtest/gtest.h>
 
+#include "crud/database_url.h"
 #include "crud/migrations.h"
-#include "crud/sqlite.h"
 
 namespace crud {
 namespace {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "crud/config.h"
+#include "crud/database_url.h"
 #include "crud/log.h"
 #include "crud/time_spent.h"
 
@@ -23,10 +24,6 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace crud {
-
-// The file a sqlite:///absolute/path URL names, or nullopt when the URL is
-// not of that form.
-std::optional<std::string> sqlite_path(std::string_view database_url);
 
 // One bound parameter: SQL NULL, an integer or text.
 using SqliteParam = std::variant<std::nullptr_t, std::int64_t, std::string>;

@@ -32,7 +32,9 @@ class Storage {
   virtual std::vector<std::string> migrate() = 0;
 };
 
-// The storage DATABASE_URL names; connects or opens nothing until first use.
+// The storage DATABASE_URL names, from its store module (store_module.h);
+// connects or opens nothing until first use. Throws ConfigError when the
+// module cannot be loaded.
 std::unique_ptr<Storage> open_storage(const Config& config, const Logger& log);
 
 }  // namespace crud

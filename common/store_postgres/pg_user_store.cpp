@@ -141,12 +141,4 @@ std::optional<std::int64_t> PgUserStore::make_admin(const std::string& username)
   return rows.int64(0, 0);
 }
 
-ChangeTurn::~ChangeTurn() {
-  try {
-    users_.release_changes(id_);
-  } catch (const ApiError&) {
-    // The connection is gone, and the lock with it.
-  }
-}
-
 }  // namespace crud

@@ -13,16 +13,6 @@
 
 namespace crud {
 
-std::optional<std::string> sqlite_path(std::string_view database_url) {
-  constexpr std::string_view kScheme = "sqlite://";
-  if (database_url.substr(0, kScheme.size()) != kScheme) return std::nullopt;
-  std::string_view path = database_url.substr(kScheme.size());
-  // Only an absolute path: a relative one would depend on each worker's cwd.
-  if (path.size() < 2 || path[0] != '/' || path.back() == '/') return std::nullopt;
-  if (path.find_first_of("?#") != std::string_view::npos) return std::nullopt;
-  return std::string(path);
-}
-
 std::string SqliteRows::text(int row, int col) const {
   const auto& value = rows_.at(static_cast<std::size_t>(row)).at(static_cast<std::size_t>(col));
   return value ? *value : std::string();
