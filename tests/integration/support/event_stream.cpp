@@ -16,7 +16,6 @@
 #include "support/json_checks.h"
 #include "support/raw_socket.h"
 #include "support/stack_env.h"
-#include "support/test_data.h"
 
 namespace itest {
 namespace {
@@ -61,17 +60,11 @@ std::function<bool(const StreamEvent&)> about_user(std::int64_t id) {
   return [id](const StreamEvent& event) { return event_user_id(event) == id; };
 }
 
-void wait_until_live(EventStream& stream, std::chrono::milliseconds timeout) {
-  static const CreatedUser probe = create_user(unique_username("Probe"));
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    const auto r = request("PUT", "/api/users/" + std::to_string(probe.id),
-                           username_body(unique_username("Probe")));
-    if (r.status != 200) throw std::runtime_error("setup: probe rename failed\n" + r.describe());
-    if (!stream.wait_for(1, about_user(probe.id), std::chrono::milliseconds(200)).empty()) return;
-  }
-  throw std::runtime_error("setup: the stream got no event in " + std::to_string(timeout.count()) +
-                           " ms\n" + stream.describe());
+std::function<bool(const StreamEvent&)> renames_of(std::int64_t id) {
+  return [id](const StreamEvent& event) {
+    return event_user_id(event) == id &&
+           string_member(parse_json(event.data), "type") == "user.updated";
+  };
 }
 
 EventStream::EventStream(Kind kind, const HeaderList& headers, std::chrono::milliseconds timeout)

@@ -27,18 +27,10 @@ struct StreamEvent {
 std::optional<std::int64_t> event_user_id(const StreamEvent& event);
 // A filter for wait_for(): the events about user `id`.
 std::function<bool(const StreamEvent&)> about_user(std::int64_t id);
-
-class EventStream;
-
-// nchan answers a new subscriber (the 200 and SSE's opening comment, or the
-// 101) before its Redis subscription is in place when that nginx worker had
-// no subscriber for a while (about 30 s): events published in the next ~50 ms
-// never reach it (a defect, reported; nothing can tell when the subscription
-// is complete). So before the writes it must see, a test calls this: it
-// renames a probe user until the stream has one of those events; from then
-// on the stream receives everything, in order. Throws after `timeout`.
-void wait_until_live(EventStream& stream,
-                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
+// A filter for wait_for(): the renames (user.updated) of user `id`. A new
+// stream starts with the events of the second before it opened
+// (docs/events.md), which may include the user's creation.
+std::function<bool(const StreamEvent&)> renames_of(std::int64_t id);
 
 class EventStream {
  public:
@@ -49,9 +41,9 @@ class EventStream {
   // bearer() or session_cookie(), or none). Returns once the response head
   // is in and, for an accepted SSE stream, the first bytes of the body
   // (nchan's opening comment); for a refused subscriber, once its body is in.
-  // Throws std::runtime_error when that takes longer than `timeout`. nchan
-  // may answer before its Redis subscription is in place: an event published
-  // right after this returns can be missed (see events_test.cpp).
+  // Throws std::runtime_error when that takes longer than `timeout`. The
+  // stream's first event is the newest one published before it opened
+  // (nginx/routes.conf), then every later one in order.
   EventStream(Kind kind, const HeaderList& headers,
               std::chrono::milliseconds timeout = std::chrono::seconds(5));
   EventStream(const EventStream&) = delete;
