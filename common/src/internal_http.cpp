@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "crud/text.h"
 
@@ -35,14 +36,6 @@ bool wait_for(int fd, short events, Clock::time_point deadline) {
   while (ready < 0 && errno == EINTR);
   return ready > 0;
 }
-
-// Closes the descriptor when the exchange ends, however it ends.
-struct Socket {
-  int fd;
-  ~Socket() {
-    if (fd >= 0) close(fd);
-  }
-};
 
 bool is_host_name(const std::string& host) {
   if (host.empty()) return false;
@@ -94,37 +87,128 @@ std::optional<Endpoint> endpoint_of(const InternalAddress& a) {
   return resolved[key] = e;
 }
 
-HttpReply exchange(const Endpoint& to, const std::string& request, Clock::time_point deadline) {
-  Socket sock{socket(to.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)};
-  if (sock.fd < 0) return {};
-  if (connect(sock.fd, reinterpret_cast<const sockaddr*>(&to.addr), to.len) != 0 &&
-      !(errno == EINPROGRESS || errno == EAGAIN))
-    return {};
-  // A refused TCP connect shows as a failing send below.
+// The connection to nginx kept open between requests (HTTP/1.1 keep-alive):
+// a publish then costs nginx no accept and this process no connect and
+// close. Each worker is single-threaded and talks to one nginx.
+struct KeptConnection {
+  std::string to;  // the address it is connected to
+  int fd = -1;
+  void drop() {
+    if (fd >= 0) close(fd);
+    fd = -1;
+  }
+};
+thread_local KeptConnection kept;
+
+int connect_to(const Endpoint& to) {
+  int fd = socket(to.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&to.addr), to.len) != 0 &&
+      !(errno == EINPROGRESS || errno == EAGAIN)) {
+    close(fd);
+    return -1;
+  }
+  return fd;  // a refused TCP connect shows as a failing send
+}
+
+// An idle kept connection that nginx closed (its keepalive_timeout, a
+// reload) is readable: it reads as the end of the stream.
+bool still_open(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, 0) == 0;
+}
+
+bool send_all(int fd, const std::string& request, Clock::time_point deadline) {
   std::size_t sent = 0;
   while (sent < request.size()) {
-    if (!wait_for(sock.fd, POLLOUT, deadline)) return {};
-    ssize_t n = send(sock.fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno != EAGAIN && errno != EINTR) return {};
+    if (!wait_for(fd, POLLOUT, deadline)) {
+      errno = ETIMEDOUT;
+      return false;
+    }
+    ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno != EAGAIN && errno != EINTR) return false;
     if (n > 0) sent += static_cast<std::size_t>(n);
   }
-  // Read to the end (Connection: close) and take the status from the first line.
-  std::string response;
+  return true;
+}
+
+// The value of header `name` (lower case, with the colon) in a response head.
+std::optional<std::string> header_value(const std::string& head, const std::string& name) {
+  auto at = ascii_lower(head).find("\r\n" + name);
+  if (at == std::string::npos) return std::nullopt;
+  auto from = head.find_first_not_of(' ', at + 2 + name.size());
+  auto end = head.find("\r\n", from);
+  return head.substr(from, (end == std::string::npos ? head.size() : end) - from);
+}
+
+struct Received {
+  HttpReply reply;  // status 0 when no whole answer came
+  // nginx closed the connection before one byte of an answer: it never took
+  // the request (a timeout is not that: nginx may be working on it).
+  bool closed_unanswered = false;
+  bool reusable = false;
+};
+
+// Reads one answer: the head, then Content-Length bytes of body (what nginx
+// sends), or, from a server that closes after it, the body up to the end.
+Received receive(int fd, Clock::time_point deadline) {
+  Received got;
+  std::string response, head;
+  std::optional<std::size_t> total;  // of the whole answer, once the head is in
+  bool to_the_end = false;
   char buf[1024];
-  for (;;) {
-    if (!wait_for(sock.fd, POLLIN, deadline)) return {};
-    ssize_t n = recv(sock.fd, buf, sizeof buf, 0);
-    if (n == 0) break;
-    if (n < 0 && errno != EAGAIN && errno != EINTR) return {};
-    if (n > 0) response.append(buf, static_cast<std::size_t>(n));
+  while (!total || response.size() < *total) {
+    if (!wait_for(fd, POLLIN, deadline)) return got;
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+      got.closed_unanswered = response.empty();
+      if (!to_the_end) return got;
+      total = response.size();
+      break;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EINTR) return got;
+    if (n < 0) continue;
+    response.append(buf, static_cast<std::size_t>(n));
+    auto head_end = response.find("\r\n\r\n");
+    if (!head.empty() || head_end == std::string::npos) continue;
+    head = response.substr(0, head_end + 2);
+    auto length = header_value(head, "content-length:");
+    to_the_end = !length && iequals(header_value(head, "connection:").value_or(""), "close");
+    if (to_the_end) continue;
+    auto body_size = parse_decimal(length.value_or(""));
+    if (!body_size) return got;
+    total = head_end + 4 + static_cast<std::size_t>(*body_size);
   }
   // "HTTP/1.1 201 Created\r\n...\r\n\r\nbody"
-  if (response.size() < 12 || response.compare(0, 5, "HTTP/") != 0) return {};
-  HttpReply reply;
-  reply.status = std::atoi(response.c_str() + response.find(' ') + 1);
-  auto body_at = response.find("\r\n\r\n");
-  if (body_at != std::string::npos) reply.body = response.substr(body_at + 4);
-  return reply;
+  if (response.compare(0, 5, "HTTP/") != 0 || response.size() != *total) return got;
+  got.reply.status = std::atoi(response.c_str() + response.find(' ') + 1);
+  got.reply.body = response.substr(head.size() + 2);
+  got.reusable = !to_the_end && !iequals(header_value(head, "connection:").value_or(""), "close");
+  return got;
+}
+
+HttpReply exchange(const Endpoint& to, const std::string& address, const std::string& request,
+                   Clock::time_point deadline) {
+  bool reused = kept.fd >= 0 && kept.to == address && still_open(kept.fd);
+  if (!reused) {
+    kept.drop();
+    kept = {address, connect_to(to)};
+    if (kept.fd < 0) return {};
+  }
+  Received got;
+  if (send_all(kept.fd, request, deadline)) {
+    got = receive(kept.fd, deadline);
+  } else {
+    got.closed_unanswered = errno == EPIPE || errno == ECONNRESET;
+  }
+  // nginx may close an idle connection just as it is reused; a request it
+  // closed on unanswered was never taken, so it goes again on a new one.
+  if (got.closed_unanswered && reused) {
+    kept.drop();
+    return exchange(to, address, request, deadline);
+  }
+  if (got.reply.status == 0 || !got.reusable) kept.drop();
+  return got.reply;
 }
 
 }  // namespace
@@ -166,10 +250,9 @@ HttpReply internal_http_request(const std::string& address, const std::string& m
   if (!parsed) return {};
   auto to = endpoint_of(*parsed);
   if (!to) return {};
-  std::string request = method + " " + target +
-                        " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + extra_headers +
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + extra_headers +
                         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  HttpReply reply = exchange(*to, request, deadline);
+  HttpReply reply = exchange(*to, address, request, deadline);
   // nginx's Service may have been recreated with a new address: look it up again.
   if (reply.status == 0 && parsed->unix_path.empty())
     resolved.erase(parsed->host + ":" + parsed->port);

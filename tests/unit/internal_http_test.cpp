@@ -118,16 +118,26 @@ TEST(InternalHttpRequest, OverTcpByName) {
   EXPECT_EQ(internal_http_request("localhost:" + port, "GET", "/", "", "", 500).status, 0);
 }
 
-TEST(InternalHttpRequest, OverUnixSocket) {
-  std::string path = "/tmp/crud-internal-http-" + std::to_string(getpid()) + ".sock";
+// A listening unix socket at `path` (replacing a stale one); -1 on failure.
+int unix_listener(const std::string& path) {
   int listener = socket(AF_UNIX, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
+  if (listener < 0) return -1;
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
   unlink(path.c_str());
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(listener, 1), 0);
+  if (bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      listen(listener, 4) != 0) {
+    close(listener);
+    return -1;
+  }
+  return listener;
+}
+
+TEST(InternalHttpRequest, OverUnixSocket) {
+  std::string path = "/tmp/crud-internal-http-" + std::to_string(getpid()) + ".sock";
+  int listener = unix_listener(path);
+  ASSERT_GE(listener, 0);
 
   std::string request;
   std::thread server =
@@ -140,6 +150,53 @@ TEST(InternalHttpRequest, OverUnixSocket) {
   EXPECT_EQ(reply.status, 201);
   EXPECT_NE(request.find("X-EventSource-Event: t\r\n"), std::string::npos) << request;
   EXPECT_NE(request.find("Content-Length: 2\r\n"), std::string::npos) << request;
+}
+
+// Reads one request with the body "{}" from conn into `pending`'s front and
+// removes it; false when the client closed first.
+bool read_request(int conn, std::string& pending) {
+  char buf[4096];
+  while (pending.find("\r\n\r\n{}") == std::string::npos) {
+    ssize_t n = recv(conn, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    pending.append(buf, static_cast<std::size_t>(n));
+  }
+  pending.erase(0, pending.find("\r\n\r\n{}") + 6);
+  return true;
+}
+
+// nginx keeps a connection open after an answer with a Content-Length: the
+// next request goes on it; once nginx has closed it (keepalive_timeout, a
+// reload), the next request goes on a new connection and is answered.
+TEST(InternalHttpRequest, KeepsTheConnectionUntilNginxClosesIt) {
+  std::string path = "/tmp/crud-internal-http-ka-" + std::to_string(getpid()) + ".sock";
+  int listener = unix_listener(path);
+  ASSERT_GE(listener, 0);
+
+  const char* answer = "HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok";
+  int connections = 0, answered = 0;
+  std::thread server([&] {
+    for (int requests_on_it : {2, 1}) {
+      int conn = accept(listener, nullptr, nullptr);
+      if (conn < 0) return;
+      ++connections;
+      std::string pending;
+      for (int i = 0; i < requests_on_it && read_request(conn, pending); ++i) {
+        if (send(conn, answer, std::strlen(answer), MSG_NOSIGNAL) > 0) ++answered;
+      }
+      close(conn);  // as nginx does with an idle connection
+    }
+  });
+  for (int i = 0; i < 3; ++i) {
+    HttpReply reply = internal_http_request(path, "POST", "/users", "", "{}", 2000);
+    EXPECT_EQ(reply.status, 202) << "request " << i;
+    EXPECT_EQ(reply.body, "ok") << "request " << i;
+  }
+  server.join();
+  close(listener);
+  unlink(path.c_str());
+  EXPECT_EQ(connections, 2);
+  EXPECT_EQ(answered, 3);
 }
 
 }  // namespace

@@ -31,8 +31,10 @@ inline constexpr const char* kDefaultInternalPort = "8081";
 // and a bare "host" (port kDefaultInternalPort) are TCP. nullopt for anything else.
 std::optional<InternalAddress> parse_internal_address(const std::string& value);
 
-// Sends one request with `Connection: close` to address (as parse_internal_address
-// reads it) and reads the whole answer within timeout_ms. extra_headers are
+// Sends one request to address (as parse_internal_address reads it) and reads
+// the whole answer within timeout_ms, on a connection kept open for the next
+// request to the same address (a fresh one when nginx has closed it; a
+// request nginx closed on unanswered goes again once). extra_headers are
 // complete "Name: value\r\n" lines. A host name is looked up once per process
 // and again only after a connection to it failed, so a slow DNS server does not
 // stall every request (the lookup itself is not bounded by timeout_ms).
