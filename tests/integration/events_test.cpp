@@ -2,9 +2,9 @@
 // reaches GET /api/events subscribers (Server-Sent Events, WebSocket,
 // long-poll) and the Redis channel user-events, once and in order, and a
 // failed write publishes nothing; a subscriber that reconnects with
-// Last-Event-ID gets what it missed; subscribing needs credentials. Other
-// tests write in parallel, so every check looks only at events about users
-// this test made.
+// Last-Event-ID gets what it missed, a new one everything from the second
+// before it connected; subscribing needs credentials. Every check looks only
+// at events about users this test made.
 #include <gtest/gtest.h>
 
 #include <chrono>

@@ -42,8 +42,8 @@ class EventStream {
   // is in and, for an accepted SSE stream, the first bytes of the body
   // (nchan's opening comment); for a refused subscriber, once its body is in.
   // Throws std::runtime_error when that takes longer than `timeout`. The
-  // stream's first event is the newest one published before it opened
-  // (nginx/routes.conf), then every later one in order.
+  // stream starts with the events of the second before it opened
+  // (docs/events.md), then carries every later one in order.
   EventStream(Kind kind, const HeaderList& headers,
               std::chrono::milliseconds timeout = std::chrono::seconds(5));
   EventStream(const EventStream&) = delete;
