@@ -33,17 +33,24 @@ EventPublisher::EventPublisher(const Config& config, Redis& redis, const Logger&
                                WorkerMetrics& metrics)
     : config_(config), redis_(redis), log_(log), metrics_(metrics) {}
 
+// Redis's part (the event, after any cache write queued for the change) is
+// written first, so a subscriber nchan tells cannot read the cache before
+// it; its replies are read after nchan's answer: one wait for both.
 void EventPublisher::publish(UserChange change, const User& user) {
   std::string body = event_json(change, user);
   const char* type = event_type(change);
+  if (redis_.configured())
+    redis_.queue({"PUBLISH", "user-events", body}, [this, type](const Redis::Reply& published) {
+      if (published) return;
+      log_.event(LogLevel::warn, std::string("event not published to user-events: ") + type);
+      metrics_.count(Counter::events_redis_failed);
+    });
+  redis_.send_queued();
   if (!config_.events_publish_socket.empty() && !publish_to_nchan(type, body)) {
     log_.event(LogLevel::warn, std::string("event not published to nchan: ") + type);
     metrics_.count(Counter::events_nchan_failed);
   }
-  if (redis_.configured() && !redis_.command({"PUBLISH", "user-events", body})) {
-    log_.event(LogLevel::warn, std::string("event not published to user-events: ") + type);
-    metrics_.count(Counter::events_redis_failed);
-  }
+  redis_.finish_queued();
 }
 
 bool EventPublisher::publish_to_nchan(const char* type, const std::string& body) {

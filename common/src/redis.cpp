@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <utility>
 #include <vector>
 
 #include "crud/text.h"
@@ -101,48 +102,129 @@ bool Redis::connect() {
 }
 
 Redis::Reply Redis::command(std::initializer_list<std::string_view> args) {
+  return command(Argv(args));
+}
+
+Redis::Reply Redis::command(const std::vector<std::string>& args) {
+  return command(Argv(args.begin(), args.end()));
+}
+
+Redis::Reply Redis::command(const Argv& argv) {
   if (!configured()) return nullptr;
+  if (!queued_.empty()) finish_queued();  // replies come back in the order sent
   TimeSpent::Scope waiting(time_spent);
   if (!ctx_ && !connect()) return nullptr;
   bool closed_by_server = false;
-  Reply reply = run(args, &closed_by_server);
+  Reply reply = run(argv, &closed_by_server);
   // A connection Redis closed (it restarted) fails at once, not after a
   // timeout: retry on a fresh one, so a restart costs no write its cache
   // update and no request its answer.
-  if (closed_by_server && connect()) reply = run(args, nullptr);
+  if (closed_by_server && connect()) reply = run(argv, nullptr);
   return reply;
 }
 
-// One command on the open connection; a failed one closes it. When the
-// server had closed the connection and `closed_by_server` is given, it is
-// set and no reconnect pause starts.
-Redis::Reply Redis::run(std::initializer_list<std::string_view> args, bool* closed_by_server) {
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  for (auto a : args) {
-    argv.push_back(a.data());
-    lengths.push_back(a.size());
-  }
-  Reply reply(static_cast<redisReply*>(
-      redisCommandArgv(ctx_.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
-  if (!reply) {
-    int error = errno;
-    bool closed = ctx_->err == REDIS_ERR_EOF ||
-                  (ctx_->err == REDIS_ERR_IO && (error == EPIPE || error == ECONNRESET));
-    if (closed && closed_by_server) {
-      *closed_by_server = true;
-      close_connection();
-      return nullptr;
+void Redis::queue(std::vector<std::string> args, Done done) {
+  queued_.push_back({std::move(args), std::move(done)});
+}
+
+std::vector<Redis::Argv> Redis::queued_argv() const {
+  std::vector<Argv> commands;
+  for (const auto& q : queued_) commands.emplace_back(q.args.begin(), q.args.end());
+  return commands;
+}
+
+void Redis::send_queued() {
+  if (queued_.empty() || std::exchange(queued_sent_, true) || !configured()) return;
+  TimeSpent::Scope waiting(time_spent);
+  if (!ctx_ && !connect()) return;
+  bool closed_by_server = false;
+  if (!write(queued_argv(), &closed_by_server) && closed_by_server && connect())
+    write(queued_argv(), nullptr);
+}
+
+void Redis::finish_queued() {
+  if (queued_.empty()) return;
+  send_queued();
+  std::vector<Queued> done = std::exchange(queued_, {});
+  queued_sent_ = false;
+  std::vector<Reply> replies(done.size());
+  if (configured() && ctx_) {
+    TimeSpent::Scope waiting(time_spent);
+    bool closed_by_server = false;
+    replies = read(done.size(), &closed_by_server);
+    if (closed_by_server && connect()) {  // nothing of it ran: once more, on a fresh connection
+      queued_ = std::move(done);
+      if (write(queued_argv(), nullptr)) replies = read(queued_.size(), nullptr);
+      done = std::exchange(queued_, {});
     }
-    log_.event(LogLevel::warn, std::string("redis command failed: ") + ctx_->errstr);
-    drop_connection(std::chrono::steady_clock::now());  // a timed-out context is dead
-    return nullptr;
   }
-  if (reply->type == REDIS_REPLY_ERROR) {
-    log_.event(LogLevel::warn, std::string("redis error: ") + reply->str);
-    return nullptr;
+  for (std::size_t i = 0; i < done.size(); ++i) done[i].done(replies[i]);
+}
+
+// One command on the open connection.
+Redis::Reply Redis::run(const Argv& args, bool* closed_by_server) {
+  if (!write({args}, closed_by_server)) return nullptr;
+  return std::move(read(1, closed_by_server)[0]);
+}
+
+// Writes commands on the open connection; a failure closes it (see fail).
+bool Redis::write(const std::vector<Argv>& commands, bool* closed_by_server) {
+  for (const auto& args : commands) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (auto a : args) {
+      argv.push_back(a.data());
+      lengths.push_back(a.size());
+    }
+    if (redisAppendCommandArgv(ctx_.get(), static_cast<int>(argv.size()), argv.data(),
+                               lengths.data()) != REDIS_OK) {
+      fail(errno, nullptr);
+      return false;
+    }
   }
-  return reply;
+  int written = 0;
+  while (!written) {
+    if (redisBufferWrite(ctx_.get(), &written) != REDIS_OK) {
+      fail(errno, closed_by_server);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Reads `count` replies (an error reply becomes nullptr, and so does every
+// reply after a failure, which closes the connection: see fail). Only a
+// failure before the first reply can mean that nothing ran.
+std::vector<Redis::Reply> Redis::read(std::size_t count, bool* closed_by_server) {
+  std::vector<Reply> replies(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(ctx_.get(), &raw) != REDIS_OK) {
+      fail(errno, i == 0 ? closed_by_server : nullptr);
+      break;
+    }
+    replies[i].reset(static_cast<redisReply*>(raw));
+    if (replies[i]->type == REDIS_REPLY_ERROR) {
+      log_.event(LogLevel::warn, std::string("redis error: ") + replies[i]->str);
+      replies[i].reset();
+    }
+  }
+  return replies;
+}
+
+// Closes the connection after a failed write or read. When the server had
+// closed it and `closed_by_server` is given, it is set and no reconnect
+// pause starts.
+void Redis::fail(int error, bool* closed_by_server) {
+  bool closed = ctx_->err == REDIS_ERR_EOF ||
+                (ctx_->err == REDIS_ERR_IO && (error == EPIPE || error == ECONNRESET));
+  if (closed && closed_by_server) {
+    *closed_by_server = true;
+    close_connection();
+    return;
+  }
+  log_.event(LogLevel::warn, std::string("redis command failed: ") + ctx_->errstr);
+  drop_connection(std::chrono::steady_clock::now());  // a timed-out context is dead
 }
 
 bool Redis::ping() {

@@ -169,6 +169,7 @@ void handle_one(const Endpoint& ep, Context& ctx, char** params, ReadFn read, Wr
   if (watchdog) watchdog->arm(req.request_id);
   ctx.log.set_request_id(req.request_id);
   Response r = respond(ep, req, ctx, read);
+  ctx.redis.finish_queued();  // what a handler queued is done before it is answered
   std::string out = render(req, r);
   write(out);
   double seconds = elapsed_ms(start) / 1000;

@@ -77,9 +77,14 @@ UserCache::Lookup UserCache::get(std::int64_t id) {
 
 bool UserCache::store(std::int64_t id, const std::string& value) {
   if (!usable()) return false;
-  if (value == kTombstone) return redis_.command({"SET", key(id), value, "EX", ttl_s_}) != nullptr;
+  return redis_.command(store_command(id, value)) != nullptr;
+}
+
+// The command that stores `value` (an encoded user or the tombstone).
+std::vector<std::string> UserCache::store_command(std::int64_t id, const std::string& value) const {
+  if (value == kTombstone) return {"SET", key(id), value, "EX", ttl_s_};
   std::string version = value.substr(0, value.find('\n'));
-  return redis_.command({"EVAL", kStoreIfNewer, "1", key(id), version, value, ttl_s_}) != nullptr;
+  return {"EVAL", std::string(kStoreIfNewer), "1", key(id), version, value, ttl_s_};
 }
 
 void UserCache::offer(const User& user) { store(user.id, encode(user)); }
@@ -88,10 +93,18 @@ void UserCache::committed(const User& user) { store_committed(user.id, encode(us
 
 void UserCache::deleted(std::int64_t id) { store_committed(id, std::string(kTombstone)); }
 
+// Queued, to share a round trip with the change's event (events.h).
+void UserCache::store_committed(std::int64_t id, const std::string& value) {
+  if (!redis_.configured()) return;
+  if (!usable()) return start_new_generation();
+  redis_.queue(store_command(id, value), [this](const Redis::Reply& stored) {
+    if (!stored) start_new_generation();
+  });
+}
+
 // A committed change Redis could not be told about: retire every entry of
 // the current generation (the cache starts cold) rather than risk one stale.
-void UserCache::store_committed(std::int64_t id, const std::string& value) {
-  if (!redis_.configured() || store(id, value)) return;
+void UserCache::start_new_generation() {
   log_.event(LogLevel::warn, "user cache not updated after a write: starting a new generation");
   try {
     users_.start_cache_generation();

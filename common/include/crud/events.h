@@ -25,7 +25,8 @@ std::string event_json(UserChange change, const User& user);
 class EventPublisher {
  public:
   EventPublisher(const Config& config, Redis& redis, const Logger& log, WorkerMetrics& metrics);
-  // Publishes to every configured target; never throws.
+  // Publishes to every configured target, with the Redis commands queued
+  // before it (the change's cache write) in the same round trip; never throws.
   void publish(UserChange change, const User& user);
 
  private:

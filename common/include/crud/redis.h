@@ -6,11 +6,13 @@
 #include <hiredis/hiredis.h>
 
 #include <chrono>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "crud/config.h"
 #include "crud/log.h"
@@ -46,8 +48,18 @@ class Redis {
   };
   using Reply = std::unique_ptr<redisReply, FreeReply>;
   // Runs one command (binary-safe arguments); nullptr when Redis is off,
-  // unreachable, timed out or answered with an error.
+  // unreachable, timed out or answered with an error. Queued commands go first.
   Reply command(std::initializer_list<std::string_view> args);
+  Reply command(const std::vector<std::string>& args);
+
+  // Commands that share one round trip: `queue` keeps them, `send_queued`
+  // writes them all (the caller may wait on something else meanwhile), and
+  // `finish_queued` reads their replies and hands each (nullptr as for
+  // `command`) to its `done`, in the order queued.
+  using Done = std::function<void(const Reply&)>;
+  void queue(std::vector<std::string> args, Done done);
+  void send_queued();
+  void finish_queued();
   // The run_id of the Redis server of the current connection ("" when not
   // connected): it changes whenever Redis restarts (or fails over).
   const std::string& server_run_id() const { return run_id_; }
@@ -56,7 +68,13 @@ class Redis {
 
  private:
   bool connect();
-  Reply run(std::initializer_list<std::string_view> args, bool* closed_by_server = nullptr);
+  using Argv = std::vector<std::string_view>;
+  Reply command(const Argv& args);
+  Reply run(const Argv& args, bool* closed_by_server = nullptr);
+  bool write(const std::vector<Argv>& commands, bool* closed_by_server);
+  std::vector<Reply> read(std::size_t count, bool* closed_by_server);
+  void fail(int error, bool* closed_by_server);
+  std::vector<Argv> queued_argv() const;
   void close_connection();
   // Closes and starts the reconnect pause.
   void drop_connection(std::chrono::steady_clock::time_point now);
@@ -70,6 +88,12 @@ class Redis {
   // that is down or hung costs a request at most one timeout and fills no log.
   std::chrono::steady_clock::time_point next_connect_{};
   std::string run_id_;
+  struct Queued {
+    std::vector<std::string> args;
+    Done done;
+  };
+  std::vector<Queued> queued_;
+  bool queued_sent_ = false;
 };
 
 }  // namespace crud

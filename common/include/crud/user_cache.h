@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "crud/log.h"
 #include "crud/redis.h"
@@ -41,8 +42,10 @@ class UserCache {
   // Offers a row read from the database: stored unless the cache already
   // holds this version, a newer one or a tombstone.
   void offer(const User& user);
-  // Records a committed update (as `offer`) or delete (a tombstone). When
-  // Redis cannot be told, bumps the cache generation instead.
+  // Records a committed update (as `offer`) or delete (a tombstone), queued
+  // in Redis to go with the change's event (EventPublisher::publish sends
+  // it; any later command would). When Redis cannot be told, bumps the cache
+  // generation instead.
   void committed(const User& user);
   void deleted(std::int64_t id);
 
@@ -54,7 +57,9 @@ class UserCache {
   std::string key(std::int64_t id) const;
   bool usable();
   bool store(std::int64_t id, const std::string& value);
+  std::vector<std::string> store_command(std::int64_t id, const std::string& value) const;
   void store_committed(std::int64_t id, const std::string& value);
+  void start_new_generation();
 
   Redis& redis_;
   UserStore& users_;
