@@ -34,8 +34,8 @@ EventPublisher::EventPublisher(const Config& config, Redis& redis, const Logger&
     : config_(config), redis_(redis), log_(log), metrics_(metrics) {}
 
 // Redis's part (the event, after any cache write queued for the change) is
-// written first, so a subscriber nchan tells cannot read the cache before
-// it; its replies are read after nchan's answer: one wait for both.
+// written first, so it reaches Redis before nchan hears of the change; its
+// replies are read after nchan's answer: one wait for both.
 void EventPublisher::publish(UserChange change, const User& user) {
   std::string body = event_json(change, user);
   const char* type = event_type(change);

@@ -1,6 +1,7 @@
 // hiredis behind RAII with millisecond timeouts on connect and on commands.
 #include "crud/redis.h"
 
+#include <poll.h>
 #include <sys/time.h>
 
 #include <cerrno>
@@ -102,24 +103,25 @@ bool Redis::connect() {
 }
 
 Redis::Reply Redis::command(std::initializer_list<std::string_view> args) {
-  return command(Argv(args));
+  return run_command(Argv(args));
 }
 
 Redis::Reply Redis::command(const std::vector<std::string>& args) {
-  return command(Argv(args.begin(), args.end()));
+  return run_command(Argv(args.begin(), args.end()));
 }
 
-Redis::Reply Redis::command(const Argv& argv) {
+Redis::Reply Redis::run_command(const Argv& argv) {
   if (!configured()) return nullptr;
   if (!queued_.empty()) finish_queued();  // replies come back in the order sent
   TimeSpent::Scope waiting(time_spent);
+  drop_if_closed_while_idle();
   if (!ctx_ && !connect()) return nullptr;
+  const std::string server = run_id_;
   bool closed_by_server = false;
   Reply reply = run(argv, &closed_by_server);
-  // A connection Redis closed (it restarted) fails at once, not after a
-  // timeout: retry on a fresh one, so a restart costs no write its cache
-  // update and no request its answer.
-  if (closed_by_server && connect()) reply = run(argv, nullptr);
+  // A connection Redis closed fails at once, not after a timeout: the
+  // command goes again on a fresh one, unless Redis restarted meanwhile.
+  if (closed_by_server && reconnected_to(server)) reply = run(argv, nullptr);
   return reply;
 }
 
@@ -136,28 +138,30 @@ std::vector<Redis::Argv> Redis::queued_argv() const {
 void Redis::send_queued() {
   if (queued_.empty() || std::exchange(queued_sent_, true) || !configured()) return;
   TimeSpent::Scope waiting(time_spent);
+  // No reconnect on an idle close here: what is queued may name the server
+  // of the connection it was built on (cache keys), checked below.
   if (!ctx_ && !connect()) return;
+  const std::string server = run_id_;
   bool closed_by_server = false;
-  if (!write(queued_argv(), &closed_by_server) && closed_by_server && connect())
-    write(queued_argv(), nullptr);
+  queued_written_ = write(queued_argv(), &closed_by_server) ||
+                    (closed_by_server && reconnected_to(server) && write(queued_argv(), nullptr));
 }
 
 void Redis::finish_queued() {
   if (queued_.empty()) return;
   send_queued();
-  std::vector<Queued> done = std::exchange(queued_, {});
   queued_sent_ = false;
-  std::vector<Reply> replies(done.size());
-  if (configured() && ctx_) {
+  std::vector<Reply> replies(queued_.size());
+  if (std::exchange(queued_written_, false)) {
     TimeSpent::Scope waiting(time_spent);
+    const std::string server = run_id_;
     bool closed_by_server = false;
-    replies = read(done.size(), &closed_by_server);
-    if (closed_by_server && connect()) {  // nothing of it ran: once more, on a fresh connection
-      queued_ = std::move(done);
-      if (write(queued_argv(), nullptr)) replies = read(queued_.size(), nullptr);
-      done = std::exchange(queued_, {});
-    }
+    replies = read(queued_.size(), &closed_by_server);
+    // Nothing of it ran: once more on a fresh connection to the same server.
+    if (closed_by_server && reconnected_to(server) && write(queued_argv(), nullptr))
+      replies = read(queued_.size(), nullptr);
   }
+  std::vector<Queued> done = std::exchange(queued_, {});
   for (std::size_t i = 0; i < done.size(); ++i) done[i].done(replies[i]);
 }
 
@@ -234,9 +238,24 @@ bool Redis::ping() {
 
 bool Redis::connected() {
   if (!configured()) return false;
+  drop_if_closed_while_idle();
   if (ctx_) return true;
   TimeSpent::Scope waiting(time_spent);
   return connect();
 }
+
+// Redis sends nothing unasked on this connection: an idle socket that is
+// readable was closed by the server (a restart). Noticed before a command
+// (and before a cache key is built), the new server's run_id is known.
+void Redis::drop_if_closed_while_idle() {
+  if (!ctx_ || queued_sent_) return;
+  pollfd idle{ctx_->fd, POLLIN, 0};
+  if (poll(&idle, 1, 0) != 0) close_connection();
+}
+
+// After the server closed the connection: true when a fresh one reaches the
+// same server. Commands built for a server that restarted (cache keys name
+// its run_id) must not go to the new one.
+bool Redis::reconnected_to(const std::string& server) { return connect() && run_id_ == server; }
 
 }  // namespace crud

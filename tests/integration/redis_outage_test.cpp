@@ -431,5 +431,34 @@ TEST(RedisOutage, WritesDuringAHangAreWhatReadsShowAfterIt) {
       << undeleted_example << "\ncache: " << entry(doomed.id);
 }
 
+// Workers that held a Redis connection from before a restart, and served
+// nothing while Redis was away, write each change to the restarted server
+// under its run_id (the key readers use), so a read after a write never
+// shows what the restarted cache was given before it.
+TEST(RedisOutage, WritesAfterARestartReachTheRestartedServer) {
+  std::vector<CreatedUser> users;
+  for (int i = 0; i < 8; ++i) users.push_back(create_user(unique_username("Restart")));
+  for (const auto& u : users) {  // the writers open their Redis connections
+    ASSERT_EQ(request("PUT", user_path(u.id), username_body(unique_username("Before"))).status,
+              200);
+    ASSERT_EQ(request("DELETE", user_path(create_user().id)).status, 204);
+  }
+  {
+    RedisStopped redis;
+    redis.start();
+    ASSERT_TRUE(back_to_ready(5s)) << "/readyz still says " << readiness();
+  }
+  for (const auto& u : users) {
+    ASSERT_EQ(request("GET", user_path(u.id)).status, 200);  // cached again, then changed
+    const std::string renamed = unique_username("After");
+    ASSERT_EQ(request("PUT", user_path(u.id), username_body(renamed)).status, 200);
+    EXPECT_TRUE(ShowsUser(request("GET", user_path(u.id)), u.id, renamed, "\"v3\""));
+    const auto doomed = create_user();
+    ASSERT_EQ(request("GET", user_path(doomed.id)).status, 200);
+    ASSERT_EQ(request("DELETE", user_path(doomed.id)).status, 204);
+    EXPECT_TRUE(IsApiError(request("GET", user_path(doomed.id)), 404, "not_found"));
+  }
+}
+
 }  // namespace
 }  // namespace itest

@@ -69,12 +69,14 @@ class Redis {
  private:
   bool connect();
   using Argv = std::vector<std::string_view>;
-  Reply command(const Argv& args);
+  Reply run_command(const Argv& args);
   Reply run(const Argv& args, bool* closed_by_server = nullptr);
   bool write(const std::vector<Argv>& commands, bool* closed_by_server);
   std::vector<Reply> read(std::size_t count, bool* closed_by_server);
   void fail(int error, bool* closed_by_server);
   std::vector<Argv> queued_argv() const;
+  void drop_if_closed_while_idle();
+  bool reconnected_to(const std::string& server);
   void close_connection();
   // Closes and starts the reconnect pause.
   void drop_connection(std::chrono::steady_clock::time_point now);
@@ -93,7 +95,8 @@ class Redis {
     Done done;
   };
   std::vector<Queued> queued_;
-  bool queued_sent_ = false;
+  bool queued_sent_ = false;     // send_queued ran for what is queued
+  bool queued_written_ = false;  // ... and wrote it on the open connection
 };
 
 }  // namespace crud
