@@ -247,8 +247,10 @@ bool Redis::connected() {
 // Redis sends nothing unasked on this connection: an idle socket that is
 // readable was closed by the server (a restart). Noticed before a command
 // (and before a cache key is built), the new server's run_id is known.
+// Never while commands are queued: they may name the server they were
+// built for, and go only to it (send_queued).
 void Redis::drop_if_closed_while_idle() {
-  if (!ctx_ || queued_sent_) return;
+  if (!ctx_ || !queued_.empty()) return;
   pollfd idle{ctx_->fd, POLLIN, 0};
   if (poll(&idle, 1, 0) != 0) close_connection();
 }
