@@ -1,6 +1,9 @@
 // Event publishing: nchan over nginx's internal server, and Redis pub/sub.
 #include "crud/events.h"
 
+#include <chrono>
+#include <thread>
+
 #include "crud/internal_http.h"
 #include "crud/json.h"
 
@@ -53,11 +56,26 @@ void EventPublisher::publish(UserChange change, const User& user) {
   redis_.finish_queued();
 }
 
+// nginx workers that have just started (after a reload) answer 503 for some
+// milliseconds, until their Redis connection is up: such an event goes again
+// after short pauses instead of being lost. 35 ms in all keeps the wait within
+// the 50 ms any Redis wait may take; while nchan's Redis is down, every write
+// waits that long before its event is counted as lost.
+constexpr int kNchanRetryPausesMs[] = {5, 10, 20};
+
 bool EventPublisher::publish_to_nchan(const char* type, const std::string& body) {
   std::string headers =
       std::string("Content-Type: application/json\r\nX-EventSource-Event: ") + type + "\r\n";
-  HttpReply reply = internal_http_request(config_.events_publish_socket, "POST", "/users", headers,
-                                          body, config_.redis_timeout_ms);
+  auto post = [&] {
+    return internal_http_request(config_.events_publish_socket, "POST", "/users", headers, body,
+                                 config_.redis_timeout_ms);
+  };
+  HttpReply reply = post();
+  for (int pause_ms : kNchanRetryPausesMs) {
+    if (reply.status != 503) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+    reply = post();
+  }
   return reply.status >= 200 && reply.status < 300;
 }
 

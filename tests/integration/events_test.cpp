@@ -169,6 +169,38 @@ TEST(Events, ChangesRightAfterSubscribingOnAFreshWorkerArrive) {
   }
 }
 
+// nginx workers that have just started answer a publish with 503 until their
+// Redis connection is up, for some milliseconds. Renames made the moment a
+// reload ends must still all reach the stream, in order: a subscriber that
+// comes back with the id of the last event before the reloads gets each one.
+TEST(Events, ChangesRightAfterAReloadAreAllPublished) {
+  const auto user = create_user(unique_username("Reload"));
+  const auto credentials = subscriber();
+  std::string last_before;
+  {
+    EventStream stream(Kind::sse, credentials);
+    ASSERT_TRUE(stream.accepted()) << stream.describe();
+    rename_user(user.id, "Before");
+    const auto seen = stream.wait_for(1, renames_of(user.id), kDelivery);
+    ASSERT_EQ(seen.size(), 1u) << stream.describe();
+    last_before = seen[0].id;
+  }
+  std::vector<std::string> names;
+  for (int reload = 0; reload < 12; ++reload) {
+    stack_ok({"reload-nginx"}, fixture_nginx_settings());
+    for (int rename = 0; rename < 4; ++rename) names.push_back(rename_user(user.id, "Reloaded"));
+  }
+
+  auto headers = credentials;
+  headers.emplace_back("Last-Event-ID", last_before);
+  const auto replay = subscribe_after_reload(Kind::sse, headers);
+  ASSERT_TRUE(replay->accepted()) << replay->describe();
+  const auto events = replay->wait_for(names.size(), renames_of(user.id), kDelivery);
+  ASSERT_EQ(events.size(), names.size()) << replay->describe();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    EXPECT_TRUE(IsUserEvent(events[i].data, "user.updated", user.id, names[i])) << "rename " << i;
+}
+
 // Two renames of one user at the same moment both succeed. The last event
 // about the user must name what the database holds afterwards: a live view
 // that applies events in order must not end on a name the user no longer
