@@ -104,6 +104,25 @@ std::set<std::string> ids_of(const std::vector<StreamEvent>& events) {
   return ids;
 }
 
+struct SeenRename {
+  std::string name;
+  StreamEvent event;  // its id is a position to come back from
+};
+
+// Renames user `id` while an SSE stream of `credentials` is open, and returns
+// the new name and the event that reported it; the stream closes on return.
+// Throws when the stream is refused or the event does not come.
+SeenRename rename_seen_on_stream(std::int64_t id, const HeaderList& credentials,
+                                 const std::string& prefix) {
+  EventStream stream(Kind::sse, credentials);
+  if (!stream.accepted()) throw std::runtime_error("setup: stream refused\n" + stream.describe());
+  const std::string name = rename_user(id, prefix);
+  const auto seen = stream.wait_for(1, renames_of(id), kDelivery);
+  if (seen.size() != 1)
+    throw std::runtime_error("setup: the rename's event did not come\n" + stream.describe());
+  return {name, seen[0]};
+}
+
 TEST(Events, SseSubscriberSeesCreateUpdateDeleteInOrder) {
   EventStream stream(Kind::sse, subscriber());
   ASSERT_TRUE(stream.accepted()) << stream.describe();
@@ -176,15 +195,7 @@ TEST(Events, ChangesRightAfterSubscribingOnAFreshWorkerArrive) {
 TEST(Events, ChangesRightAfterAReloadAreAllPublished) {
   const auto user = create_user(unique_username("Reload"));
   const auto credentials = subscriber();
-  std::string last_before;
-  {
-    EventStream stream(Kind::sse, credentials);
-    ASSERT_TRUE(stream.accepted()) << stream.describe();
-    rename_user(user.id, "Before");
-    const auto seen = stream.wait_for(1, renames_of(user.id), kDelivery);
-    ASSERT_EQ(seen.size(), 1u) << stream.describe();
-    last_before = seen[0].id;
-  }
+  const std::string last_before = rename_seen_on_stream(user.id, credentials, "Before").event.id;
   std::vector<std::string> names;
   for (int reload = 0; reload < 12; ++reload) {
     stack_ok({"reload-nginx"}, fixture_nginx_settings());
@@ -269,16 +280,9 @@ TEST(Events, CreateThroughUsersCollectionIsPublished) {
 TEST(Events, ReconnectWithLastEventIdReplaysWhatWasMissed) {
   const auto user = create_user(unique_username("Away"));
   const auto credentials = subscriber();  // the newest event is not about `user`
-  std::string last_seen;
-  {
-    EventStream first(Kind::sse, credentials);
-    ASSERT_TRUE(first.accepted()) << first.describe();
-    const std::string name = rename_user(user.id, "Seen");
-    const auto seen = first.wait_for(1, renames_of(user.id), kDelivery);
-    ASSERT_EQ(seen.size(), 1u) << first.describe();
-    ASSERT_TRUE(IsSseUserEvent(seen[0], "user.updated", user.id, name));
-    last_seen = seen[0].id;
-  }  // disconnected
+  const auto seen = rename_seen_on_stream(user.id, credentials, "Seen");  // then disconnected
+  ASSERT_TRUE(IsSseUserEvent(seen.event, "user.updated", user.id, seen.name));
+  const std::string last_seen = seen.event.id;
 
   const std::string second_name = rename_user(user.id, "MissedA");
   const std::string third_name = rename_user(user.id, "MissedB");
