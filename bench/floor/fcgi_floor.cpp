@@ -48,6 +48,13 @@ int main() {
                    "Status: 404 Not Found\r\nContent-Type: application/json\r\n\r\n{}");
     }
     PQclear(row);
+    // As the product's workers end a request (common/src/serve.cpp,
+    // finish_at_once): stdin read to its end, then closed without
+    // libfcgi's lingering close.
+    char rest[256];
+    while (FCGX_GetStr(rest, sizeof rest, request.in) > 0) {
+    }
+    FCGX_Detach(&request);
     FCGX_Finish_r(&request);
   }
   PQfinish(db);

@@ -121,13 +121,17 @@ bool still_open(int fd) {
 bool send_all(int fd, const std::string& request, Clock::time_point deadline) {
   std::size_t sent = 0;
   while (sent < request.size()) {
+    ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EINTR) return false;
+    // Not connected yet (TCP) or the socket's buffer is full: wait for room.
     if (!wait_for(fd, POLLOUT, deadline)) {
       errno = ETIMEDOUT;
       return false;
     }
-    ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno != EAGAIN && errno != EINTR) return false;
-    if (n > 0) sent += static_cast<std::size_t>(n);
   }
   return true;
 }

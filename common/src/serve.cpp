@@ -184,6 +184,19 @@ void handle_one(const Endpoint& ep, Context& ctx, char** params, ReadFn read, Wr
   if (watchdog) watchdog->disarm();
 }
 
+// Ends a FastCGI request without libfcgi's lingering close (shut the
+// connection for writing, then sleep until nginx closes its end, up to 2 s):
+// nginx sends nothing after the request's stdin, so once that is read to its
+// end (a body a handler refused included) closing at once loses nothing, and
+// the worker is back at accept without a sleep and a wake-up per request.
+void finish_at_once(FCGX_Request& fr) {
+  char rest[4096];
+  while (FCGX_GetStr(rest, sizeof rest, fr.in) > 0) {
+  }
+  FCGX_Detach(&fr);  // closes without the shutdown and the wait
+  FCGX_Finish_r(&fr);
+}
+
 }  // namespace
 
 int serve(const Endpoint& ep) {
@@ -242,7 +255,7 @@ int serve(const Endpoint& ep) {
           FCGX_PutStr(out.data(), static_cast<int>(out.size()), fr.out);
         },
         &watchdog);
-    FCGX_Finish_r(&fr);
+    finish_at_once(fr);
   }
   ctx.log.event(LogLevel::info, "worker stopping");
   ctx.metrics.retire();

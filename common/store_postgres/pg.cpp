@@ -79,6 +79,8 @@ void Database::reconnect() {
 void Database::read_unlock_answer() {
   if (!unlock_unread_) return;
   unlock_unread_ = false;
+  // The answer is usually in by now: take what has come without a poll.
+  PQconsumeInput(conn_.get());
   while (PGresult* r = PQgetResult(conn_.get())) PQclear(r);
 }
 
