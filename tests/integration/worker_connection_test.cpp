@@ -2,16 +2,19 @@
 // as nginx does: once its answer is written the worker closes the connection
 // outright (no half-close that waits for nginx to close first, which cost a
 // sleep and a wake-up per request), and a body it refused unread is read to
-// its end first, so closing never cuts the answer.
+// its end first, so closing never cuts the answer. And only nginx's user
+// may connect: the pools' and nginx's internal sockets are closed to others.
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -27,8 +30,14 @@ using std::chrono::seconds;
 constexpr unsigned char kBeginRequest = 1, kEndRequest = 3, kParams = 4, kStdin = 5, kStdout = 6;
 
 std::string record(unsigned char type, const std::string& content) {
-  std::string r = {1, static_cast<char>(type), 0, 1, static_cast<char>(content.size() >> 8),
-                   static_cast<char>(content.size() & 0xff), 0, 0};
+  std::string r = {1,
+                   static_cast<char>(type),
+                   0,
+                   1,
+                   static_cast<char>(content.size() >> 8),
+                   static_cast<char>(content.size() & 0xff),
+                   0,
+                   0};
   return r + content;
 }
 
@@ -125,17 +134,31 @@ TEST_F(WorkerConnection, ClosedOutrightOnceAnswered) {
 
 TEST_F(WorkerConnection, BodyRefusedUnreadStillGetsTheWholeAnswer) {
   std::string body(12000, 'a');  // two stdin records, refused before it is read
-  Answer a = exchange("update_user.1",
-                      fastcgi_request({{"REQUEST_METHOD", "PUT"},
-                                       {"REQUEST_URI", "/api/users/1"},
-                                       {"SERVER_PROTOCOL", "HTTP/1.1"},
-                                       {"CONTENT_TYPE", "text/plain"},
-                                       {"CONTENT_LENGTH", std::to_string(body.size())}},
-                                      body));
+  Answer a =
+      exchange("update_user.1", fastcgi_request({{"REQUEST_METHOD", "PUT"},
+                                                 {"REQUEST_URI", "/api/users/1"},
+                                                 {"SERVER_PROTOCOL", "HTTP/1.1"},
+                                                 {"CONTENT_TYPE", "text/plain"},
+                                                 {"CONTENT_LENGTH", std::to_string(body.size())}},
+                                                body));
   ASSERT_TRUE(a.ended);
   EXPECT_NE(a.stdout_text.find("Status: 401"), std::string::npos) << a.stdout_text;
   EXPECT_NE(a.stdout_text.find("\"error\""), std::string::npos) << a.stdout_text;
   EXPECT_TRUE(closed_outright(fd_));
+}
+
+// A worker trusts what nginx sends it (the caller's address, the request
+// id), and nginx's internal socket publishes events: another local user
+// must not reach either.
+TEST(StackSockets, ClosedToOtherUsers) {
+  int sockets = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(stack_env().stack_dir + "/run")) {
+    struct stat st {};
+    if (lstat(entry.path().c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+    ++sockets;
+    EXPECT_EQ(st.st_mode & 0007, 0u) << entry.path() << " mode " << std::oct << (st.st_mode & 0777);
+  }
+  EXPECT_GE(sockets, 20) << "the pools' sockets and nginx's internal one";
 }
 
 }  // namespace
