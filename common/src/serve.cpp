@@ -160,7 +160,8 @@ double elapsed_ms(std::chrono::steady_clock::time_point start) {
 }
 
 // One request from parameters to written response; `watchdog` (FastCGI
-// only) ends the worker if this takes longer than REQUEST_TIMEOUT_S.
+// only) is armed here and ends the worker if the request, until its
+// connection is closed, takes longer than REQUEST_TIMEOUT_S.
 template <typename ReadFn, typename WriteFn>
 void handle_one(const Endpoint& ep, Context& ctx, char** params, ReadFn read, WriteFn write,
                 RequestWatchdog* watchdog) {
@@ -181,7 +182,6 @@ void handle_one(const Endpoint& ep, Context& ctx, char** params, ReadFn read, Wr
   ctx.caller_id = 0;
   ctx.cache.forget_generation();
   ctx.log.set_request_id("");
-  if (watchdog) watchdog->disarm();
 }
 
 // Ends a FastCGI request without libfcgi's lingering close (shut the
@@ -256,6 +256,7 @@ int serve(const Endpoint& ep) {
         },
         &watchdog);
     finish_at_once(fr);
+    watchdog.disarm();
   }
   ctx.log.event(LogLevel::info, "worker stopping");
   ctx.metrics.retire();
