@@ -47,8 +47,11 @@ OpenStorage load_store_module(const std::string& file) {
 }  // namespace
 
 std::unique_ptr<Storage> open_storage(const Config& config, const Logger& log) {
-  const char* file =
-      sqlite_path(config.database_url) ? "crud_store_sqlite.so" : "crud_store_postgres.so";
+  // The stamp names the headers this executable was built from
+  // (common/CMakeLists.txt): only a module built from the same ones fits.
+  const char* file = sqlite_path(config.database_url) ? "crud_store_sqlite." CRUD_STORE_STAMP ".so"
+                                                      : "crud_store_postgres." CRUD_STORE_STAMP
+                                                        ".so";
   return std::unique_ptr<Storage>(load_store_module(file)(config, log));
 }
 

@@ -294,7 +294,9 @@ TEST(CgiStoreModule, MissingModuleStopsWithOneLineNamingIt) {
   const auto run = run_process({lone}, cgi_env("GET", "/healthz"), "", kTimeout);
   std::filesystem::remove_all(folder);
   EXPECT_EQ(run.exit_code, 2) << run.describe();
-  EXPECT_NE(run.err.find("crud_store_postgres.so not found"), std::string::npos) << run.describe();
+  // crud_store_postgres.<the stamp of the headers it was built from>.so
+  EXPECT_NE(run.err.find("store module crud_store_postgres."), std::string::npos) << run.describe();
+  EXPECT_NE(run.err.find(".so not found"), std::string::npos) << run.describe();
   EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << "want one line\n" << run.describe();
 }
 

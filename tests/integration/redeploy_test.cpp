@@ -2,12 +2,18 @@
 // update_user's executable pool by pool (drain in nginx, graceful stop,
 // restart, put back) while reads, lists, renames and registrations keep
 // coming, and restarting a pool of one endpoint never disturbs another.
-// Every answer is counted: not one may fail. Runs serially: it restarts
-// shared pools.
+// Every answer is counted: not one may fail. And a deploy from a build with
+// other headers keeps the store modules the other endpoints load. Runs
+// serially: it restarts shared pools.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -19,6 +25,7 @@
 #include "support/json_checks.h"
 #include "support/load.h"
 #include "support/stack_control.h"
+#include "support/stack_env.h"
 #include "support/test_data.h"
 
 namespace itest {
@@ -143,6 +150,80 @@ TEST(Redeploy, RestartingAnotherEndpointsPoolLeavesReadsAlone) {
     expect_no_failures(load);
   }
   EXPECT_NE(pool_group("list_users.1"), before) << "list_users.1 was not restarted";
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The store modules installed beside the stack's executables.
+std::vector<std::string> installed_modules() {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(stack_env().stack_dir + "/bin")) {
+    std::string name = e.path().filename().string();
+    if (name.rfind("crud_store_", 0) == 0) names.push_back(name);
+  }
+  return names;
+}
+
+bool has(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// A build from other headers names other store modules (their stamp,
+// common/CMakeLists.txt): deploying one endpoint from it must leave the
+// modules the other endpoints load, and a rollback must find its own again.
+// The other build is this one with its stamp rewritten, in the executable
+// and in the modules' names.
+TEST(Redeploy, ABuildFromOtherHeadersKeepsTheModulesOfTheOthers) {
+  namespace fs = std::filesystem;
+  const fs::path build = fs::path(stack_env().handler_dir).parent_path();
+  std::string health = read_file(build / "handlers/health");
+  std::smatch found;
+  ASSERT_TRUE(
+      std::regex_search(health, found, std::regex("crud_store_postgres\\.([0-9a-f]{12})\\.so")));
+  const std::string stamp = found[1], other = std::string(stamp.rbegin(), stamp.rend());
+  ASSERT_NE(stamp, other);
+
+  const fs::path other_build = fs::temp_directory_path() / ("crud-other-build-" + other);
+  fs::remove_all(other_build);
+  fs::create_directories(other_build / "handlers");
+  fs::create_directories(other_build / "lib");
+  fs::create_directory_symlink(build / "tools", other_build / "tools");
+  for (std::size_t at = 0; (at = health.find("." + stamp + ".so", at)) != std::string::npos;)
+    health.replace(at + 1, stamp.size(), other);
+  std::ofstream(other_build / "handlers/health", std::ios::binary) << health;
+  fs::permissions(other_build / "handlers/health",
+                  fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                      fs::perms::others_read | fs::perms::others_exec);
+  for (const std::string store : {"postgres", "sqlite"})
+    fs::copy_file(build / "lib" / ("crud_store_" + store + "." + stamp + ".so"),
+                  other_build / "lib" / ("crud_store_" + store + "." + other + ".so"));
+
+  const std::string ours = "crud_store_postgres." + stamp + ".so";
+  const std::string theirs = "crud_store_postgres." + other + ".so";
+  EXPECT_NO_THROW(stack_ok({"deploy", "health"}, {{"BUILD_DIR", other_build.string()}}));
+  auto modules = installed_modules();
+  EXPECT_TRUE(has(modules, ours) && has(modules, theirs)) << testing::PrintToString(modules);
+  EXPECT_EQ(request("GET", "/readyz").status, 200);  // health on the other build's module
+  // Another endpoint's pools started afresh still find theirs.
+  {
+    PoolRestorer one("me.1"), two("me.2");
+    EXPECT_NO_THROW(stack_ok({"stop-pool", "me"}));
+    EXPECT_NO_THROW(stack_ok({"start-pool", "me"}));
+  }
+  EXPECT_EQ(request("GET", "/api/me").status, 200);
+
+  EXPECT_NO_THROW(stack_ok({"rollback", "health"}, {{"BUILD_DIR", other_build.string()}}));
+  EXPECT_EQ(request("GET", "/readyz").status, 200);
+  EXPECT_TRUE(has(installed_modules(), theirs)) << "kept for health.previous";
+  // Deployed again from this build, no executable names the other's modules.
+  EXPECT_NO_THROW(stack_ok({"deploy", "health"}));
+  modules = installed_modules();
+  EXPECT_TRUE(has(modules, ours)) << testing::PrintToString(modules);
+  EXPECT_FALSE(has(modules, theirs)) << testing::PrintToString(modules);
+  fs::remove_all(other_build);
 }
 
 }  // namespace

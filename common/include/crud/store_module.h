@@ -1,6 +1,7 @@
-// The one function a store module (crud_store_postgres.so, crud_store_sqlite.so)
-// exports: open_storage (storage.h) loads the module DATABASE_URL calls for
-// with dlopen and calls it, so a process maps only its own store's libraries.
+// The one function a store module (crud_store_postgres.<stamp>.so,
+// crud_store_sqlite.<stamp>.so; the stamp: common/CMakeLists.txt) exports:
+// open_storage (storage.h) loads the module DATABASE_URL calls for with
+// dlopen and calls it, so a process maps only its own store's libraries.
 #pragma once
 
 #include "crud/config.h"
